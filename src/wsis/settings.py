@@ -1,0 +1,57 @@
+"""The one typed settings object. Every setting comes from here; env prefix ``WSIS_``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    # The offline mirror lives beside the checkout (../shared/data) on every machine and in CI.
+    for base in (Path.cwd(), Path(__file__).resolve().parents[3]):
+        cand = (base / ".." / "shared" / "data").resolve()
+        if cand.is_dir():
+            return cand
+    return (Path.cwd() / "data").resolve()
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Read from the environment (``WSIS_*``) when constructed, never at import."""
+
+    model_config = SettingsConfigDict(env_prefix="WSIS_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=_default_data_dir, description="input data folder or packed mirror")
+    home: Path = Field(default=Path("./var"), description="releases, registry and caches")
+    registry_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite under home")
+    secret_key: str = Field(default="", description="session signing key; generated under home if empty")
+    coverage_threshold: float = Field(default=2 / 3, ge=0, le=1)
+    income_classification: str = Field(default="current", pattern="^(current|historical)$")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    lang_default: str = "en"
+    compute_backend: str = Field(default="duckdb", pattern="^(duckdb|pyspark)$")
+    survey_max_cv: float = 0.30
+    survey_min_n: int = 30
+    survey_flag_cv: float = 0.15
+    survey_flag_n: int = 50
+    fetch_timeout: float = 30.0
+    fetch_retries: int = 5
+
+    @property
+    def releases_dir(self) -> Path:
+        """Folder that holds every published release."""
+        return self.home / "releases"
+
+    @property
+    def registry_db_url(self) -> str:
+        """The registry database URL (SQLite under ``home`` unless ``WSIS_REGISTRY_URL`` is set)."""
+        return self.registry_url or f"sqlite:///{(self.home / 'registry.sqlite').resolve()}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (cached; tests call ``get_settings.cache_clear()``)."""
+    return Settings()
