@@ -39,6 +39,13 @@ class Settings(BaseSettings):
     survey_flag_n: int = 50
     fetch_timeout: float = 30.0
     fetch_retries: int = 5
+    fetch_backoff_base: float = Field(default=1.0, ge=0, description="first retry delay (s); doubles each try")
+    fetch_backoff_max: float = Field(default=60.0, ge=0, description="cap on one backoff or Retry-After wait (s)")
+    fetch_page_size: int = Field(default=1000, ge=1, description="records per page for paged APIs")
+    wb_api_url: str = "https://api.worldbank.org/v2"
+    sdg_api_url: str = "https://unstats.un.org/sdgapi/v1/sdg"
+    itu_api_url: str = "https://api.datahub.itu.int/v2"
+    sdmx_sources: dict[str, str] = Field(default_factory=dict, description="extra SDMX sources: id -> REST URL")
 
     @property
     def releases_dir(self) -> Path:
