@@ -1,0 +1,12 @@
+"""The WSIS registry: stocktaking initiatives, commitments, progress reports, road maps and deliverables.
+
+The functions the dashboard and the biennial report call return plain dicts and read public data only.
+"""
+
+from wsis.registry.commitments import commitments_for_action_line, commitments_for_country
+from wsis.registry.db import Registry, get_registry
+from wsis.registry.tracking import deliverables, roadmaps
+from wsis.registry.services import initiatives_for_action_line, initiatives_for_country
+
+__all__ = ["Registry", "commitments_for_action_line", "commitments_for_country", "deliverables",
+           "get_registry", "initiatives_for_action_line", "initiatives_for_country", "roadmaps"]

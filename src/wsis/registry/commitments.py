@@ -1,0 +1,212 @@
+"""Commitments (pledges, financial or not) and their progress reports, with a reporting traffic light.
+
+Traffic light (after the UN Partnerships platform), from the latest progress report, or from the
+registration date while none has been filed:
+
+* green  - reported (or registered) within the last 12 months (365 days);
+* yellow - the last report is 12 to 24 months old (a report is due);
+* red    - more than 24 months (730 days) without a report; the commitment is then *inactive*.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from wsis.errors import WsisError
+from wsis.registry.common import (check_codes, check_dates, get_tags, iso, not_found, organisation_id,
+                                  plain_text, record, sanitise_html, set_tags, vocabulary)
+from wsis.registry.db import Registry, get_registry
+from wsis.registry.models import Commitment, Initiative, ProgressReport, Tag, utcnow
+from wsis.registry.policy import ANONYMOUS, Actor, can, require
+from wsis.registry.schemas import CommitmentIn, ModerationIn, ProgressIn
+
+GREEN_DAYS = 365
+YELLOW_DAYS = 730
+
+
+def report_status(registered_on: dt.date, last_report: dt.date | None, today: dt.date | None = None) -> dict:
+    """Traffic light of a commitment: ``{light, active, days_since, last_report}``."""
+    today = today or dt.date.today()
+    ref = max(last_report, registered_on) if last_report else registered_on
+    days = max(0, (today - ref).days)
+    light = "green" if days <= GREEN_DAYS else "yellow" if days <= YELLOW_DAYS else "red"
+    return {"light": light, "active": days <= YELLOW_DAYS, "days_since": days, "last_report": iso(last_report)}
+
+
+def commitment_dict(c: Commitment, tags: dict[str, list[str]], today: dt.date | None = None) -> dict[str, Any]:
+    """Plain-dict view of a commitment with its reports and traffic light."""
+    last = max((r.reported_on for r in c.reports), default=None)
+    return {
+        "id": c.id, "title": c.title, "description": c.description, "target": c.target,
+        "deadline": iso(c.deadline), "indicator_code": c.indicator_code, "initiative_id": c.initiative_id,
+        "organisation": {"id": c.organisation.id, "name": c.organisation.name,
+                         "stakeholder_group": c.organisation.stakeholder_group,
+                         "country": c.organisation.country or None},
+        "countries": tags.get("countries", []), "action_lines": tags.get("action_lines", []),
+        "sdg_targets": tags.get("sdg_targets", []),
+        "financial": {"amount": str(c.amount) if c.amount is not None else None, "currency": c.currency,
+                      "finance_type": c.finance_type, "period_start": iso(c.period_start),
+                      "period_end": iso(c.period_end)} if c.is_financial else None,
+        "moderation": c.moderation, "moderation_reason": c.moderation_reason,
+        "registered_on": iso(c.registered_on), "version": c.version, "owner_id": c.owner_id,
+        "reports": [{"id": r.id, "reported_on": iso(r.reported_on), "summary": r.summary,
+                     "percent_complete": r.percent_complete} for r in c.reports],
+        "report_status": report_status(c.registered_on, last, today),
+    }
+
+
+def _visible(actor: Actor, c: Commitment) -> bool:
+    if c.deleted_at is not None:
+        return False
+    return c.moderation == "approved" or can(actor, "commitment.view_unpublished", c.owner_id)
+
+
+def _snap(s: Session, c: Commitment) -> dict[str, Any]:
+    s.flush()
+    s.refresh(c)
+    return commitment_dict(c, get_tags(s, "commitment", [c.id])[c.id])
+
+
+def submit_commitment(reg: Registry, actor: Actor, data: CommitmentIn) -> dict[str, Any]:
+    """Register a commitment (pending moderation)."""
+    require(actor, "commitment.submit")
+    if actor.user_id is None:
+        raise WsisError("forbidden", "submissions need a user account", status=403)
+    payload = data.model_dump()
+    check_codes(vocabulary(reg), payload)
+    check_dates(data.period_start, data.period_end, "period_end")
+    fin = [data.amount is not None, data.currency is not None, data.finance_type is not None]
+    if any(fin) and not all(fin):
+        missing = [n for n, ok in zip(("amount", "currency", "finance_type"), fin, strict=True) if not ok][0]
+        raise WsisError("incomplete-financial", "a financial commitment needs amount, currency and type",
+                        column=missing, expected="amount, currency (ISO 4217) and finance_type", status=422)
+
+    def txn(s: Session) -> dict[str, Any]:
+        if data.initiative_id is not None:
+            ini = s.get(Initiative, data.initiative_id)
+            if ini is None or ini.deleted_at is not None or not (
+                    ini.moderation == "approved" or can(actor, "initiative.view_unpublished", ini.owner_id)):
+                raise WsisError("not-found", f"initiative {data.initiative_id} not found", column="initiative_id",
+                                status=422)
+        org = organisation_id(s, data.organisation.name, data.organisation.stakeholder_group,
+                              data.organisation.country)
+        c = Commitment(initiative_id=data.initiative_id, organisation_id=org, owner_id=actor.user_id,
+                       title=" ".join(plain_text(data.title).split()), description=sanitise_html(data.description),
+                       target=plain_text(data.target), deadline=data.deadline, indicator_code=data.indicator_code,
+                       is_financial=all(fin), amount=data.amount, currency=data.currency,
+                       finance_type=data.finance_type, period_start=data.period_start, period_end=data.period_end,
+                       registered_on=data.registered_on or dt.date.today(), moderation="pending")
+        s.add(c)
+        s.flush()
+        set_tags(s, "commitment", c.id, payload)
+        snap = _snap(s, c)
+        record(s, "commitment", c.id, 1, "submit", actor, snap)
+        return snap
+
+    return reg.write(txn)
+
+
+def get_commitment(reg: Registry, actor: Actor, ident: int) -> dict[str, Any]:
+    """One commitment, if visible to the actor (else 404)."""
+    with reg.read() as s:
+        c = s.get(Commitment, ident)
+        if c is None or not _visible(actor, c):
+            raise not_found("commitment", ident)
+        return commitment_dict(c, get_tags(s, "commitment", [c.id])[c.id])
+
+
+def moderate_commitment(reg: Registry, actor: Actor, ident: int, decision: ModerationIn) -> dict[str, Any]:
+    """Approve or reject (with a reason) a commitment."""
+    require(actor, "commitment.moderate")
+    if decision.decision == "reject" and not decision.reason.strip():
+        raise WsisError("reason-required", "a rejection needs a reason", column="reason", status=422)
+
+    def txn(s: Session) -> dict[str, Any]:
+        c = s.get(Commitment, ident)
+        if c is None or c.deleted_at is not None:
+            raise not_found("commitment", ident)
+        c.moderation = "approved" if decision.decision == "approve" else "rejected"
+        c.moderation_reason = plain_text(decision.reason) or None
+        c.version += 1
+        c.updated_at = utcnow()
+        snap = _snap(s, c)
+        record(s, "commitment", c.id, c.version, decision.decision, actor, snap)
+        return snap
+
+    return reg.write(txn)
+
+
+def delete_commitment(reg: Registry, actor: Actor, ident: int) -> None:
+    """Soft-delete a commitment (owner or admin)."""
+    require(actor, "commitment.submit")
+
+    def txn(s: Session) -> None:
+        c = s.get(Commitment, ident)
+        if c is None or not _visible(actor, c):
+            raise not_found("commitment", ident)
+        require(actor, "commitment.delete", c.owner_id)
+        c.deleted_at = utcnow()
+        c.version += 1
+        record(s, "commitment", c.id, c.version, "delete", actor, {"deleted": True})
+
+    reg.write(txn)
+
+
+def add_progress_report(reg: Registry, actor: Actor, ident: int, data: ProgressIn) -> dict[str, Any]:
+    """File a dated progress report on a commitment (its owner, or a moderator)."""
+    require(actor, "commitment.submit")
+    if data.reported_on > dt.date.today():
+        raise WsisError("future-date", "a report cannot be dated in the future", column="reported_on",
+                        expected="today or earlier", status=422)
+
+    def txn(s: Session) -> dict[str, Any]:
+        c = s.get(Commitment, ident)
+        if c is None or not _visible(actor, c):
+            raise not_found("commitment", ident)
+        require(actor, "commitment.report", c.owner_id)
+        s.add(ProgressReport(commitment_id=c.id, author_id=actor.user_id or 0, reported_on=data.reported_on,
+                             summary=sanitise_html(data.summary), percent_complete=data.percent_complete))
+        c.version += 1
+        c.updated_at = utcnow()
+        snap = _snap(s, c)
+        record(s, "commitment", c.id, c.version, "report", actor, snap)
+        return snap
+
+    return reg.write(txn)
+
+
+def list_commitments(reg: Registry, actor: Actor = ANONYMOUS, action_line: str | None = None,
+                     country: str | None = None, light: str | None = None, financial: bool | None = None,
+                     limit: int = 50, offset: int = 0, today: dt.date | None = None) -> dict[str, Any]:
+    """Public commitments, filtered: ``{data, count, offset, limit}``."""
+    limit = max(1, min(int(limit), 500))
+    offset = max(0, int(offset))
+    stmt = select(Commitment).where(Commitment.moderation == "approved", Commitment.deleted_at.is_(None))
+    for kind, code in (("action_lines", action_line), ("countries", country)):
+        if code:
+            stmt = stmt.where(Commitment.id.in_(select(Tag.entity_id).where(
+                Tag.entity_type == "commitment", Tag.kind == kind,
+                or_(Tag.code == code, Tag.code.startswith(code + "-")))))
+    if financial is not None:
+        stmt = stmt.where(Commitment.is_financial.is_(financial))
+    with reg.read() as s:
+        rows = list(s.scalars(stmt.order_by(Commitment.id.desc())))
+        tags = get_tags(s, "commitment", [c.id for c in rows])
+        data = [commitment_dict(c, tags[c.id], today) for c in rows]
+    if light:
+        data = [d for d in data if d["report_status"]["light"] == light]
+    return {"data": data[offset:offset + limit], "count": len(data), "offset": offset, "limit": limit}
+
+
+def commitments_for_action_line(code: str, registry: Registry | None = None) -> list[dict[str, Any]]:
+    """Public commitments tagged with an action line (``C7`` includes its sub-lines)."""
+    return list_commitments(registry or get_registry(), action_line=code, limit=500)["data"]
+
+
+def commitments_for_country(iso3: str, registry: Registry | None = None) -> list[dict[str, Any]]:
+    """Public commitments tagged with a country (ISO alpha-3)."""
+    return list_commitments(registry or get_registry(), country=iso3.upper(), limit=500)["data"]

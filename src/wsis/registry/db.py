@@ -1,0 +1,143 @@
+"""Engine, sessions and migrations of the registry database (SQLite WAL by default, or PostgreSQL).
+
+Writes go through :meth:`Registry.write`: on SQLite it opens ``BEGIN IMMEDIATE`` (the write lock is taken
+up front, so two writers never deadlock on a lock upgrade), waits on ``busy_timeout`` and retries a
+transaction that still hits a lock; callers never see "database is locked".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import time
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from wsis.errors import WsisError
+from wsis.settings import Settings, get_settings
+
+T = TypeVar("T")
+MIGRATIONS = Path(__file__).with_name("migrations")
+_LOCK_WORDS = ("database is locked", "database table is locked", "could not serialize", "deadlock detected")
+
+
+def _sqlite_engine(url: str) -> Engine:
+    path = make_url(url).database
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
+                           pool_size=20, max_overflow=40, pool_timeout=60)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised by every test
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        mode = conn.get_execution_options().get("sqlite_begin", "")
+        conn.exec_driver_sql(f"BEGIN {mode}".strip())
+
+    return engine
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for ``url`` with the pragmas/pool settings the registry needs."""
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url)
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return create_engine(url, pool_size=20, max_overflow=40, pool_pre_ping=True, pool_timeout=60)
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    """True when ``exc`` is a transient lock/serialization failure worth retrying."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    return isinstance(exc, OperationalError | DBAPIError) and any(w in text for w in _LOCK_WORDS)
+
+
+class Registry:
+    """A handle on one registry database: engine, read and write sessions, migrations."""
+
+    def __init__(self, url: str, settings: Settings | None = None) -> None:
+        self.url = url
+        self.settings = settings or get_settings()
+        self.engine = make_engine(url)
+        self.dialect = self.engine.dialect.name
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else self.engine
+        self._write = sessionmaker(write_engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True for the embedded SQLite backend."""
+        return self.dialect == "sqlite"
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only unit of work (closed, never committed, at the end; loaded objects stay readable)."""
+        with self._read() as session:
+            yield session
+
+    def write(self, fn: Callable[[Session], T], attempts: int = 8) -> T:
+        """Run ``fn(session)`` in one write transaction, committing at the end; retry on lock errors."""
+        for attempt in range(attempts):
+            session = self._write()
+            try:
+                result = fn(session)
+                session.commit()
+                return result
+            except (OperationalError, DBAPIError) as exc:
+                session.rollback()
+                if not is_lock_error(exc) or attempt == attempts - 1:
+                    if is_lock_error(exc):
+                        raise WsisError("busy", "the registry is busy, please retry", status=503) from exc
+                    raise
+                time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
+        raise AssertionError("unreachable")
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest Alembic revision."""
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+@lru_cache(maxsize=8)
+def _registry_for(url: str) -> Registry:
+    return Registry(url)
+
+
+def get_registry(settings: Settings | None = None) -> Registry:
+    """The process-wide registry for ``settings`` (cached per database URL)."""
+    settings = settings or get_settings()
+    url = settings.registry_db_url
+    reg = _registry_for(url)
+    reg.settings = settings
+    return reg

@@ -1,0 +1,162 @@
+"""Input models of the registry (pydantic): shapes and bounds. Vocabulary checks live in the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Lang = Literal["ar", "en", "es", "fr", "ru", "zh"]
+StakeholderGroup = Literal["government", "private_sector", "civil_society", "international_organisation",
+                           "technical_community", "academia", "youth"]
+ProjectStatus = Literal["planned", "ongoing", "completed", "suspended"]
+FinanceType = Literal["grant", "loan", "blended", "in_kind"]
+Code = Field(min_length=1, max_length=40)
+
+
+def _check_strings(value: Any) -> Any:
+    """Refuse NUL characters and lone surrogates anywhere in the input (neither database stores them)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("text must not contain NUL characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError("text must be valid Unicode") from exc
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _check_strings(k)
+            _check_strings(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            _check_strings(v)
+    return value
+
+
+class Strict(BaseModel):
+    """Base of every input: unknown fields are refused, text is checked."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean(cls, data: Any) -> Any:
+        return _check_strings(data)
+
+
+class TextIn(Strict):
+    lang: Lang
+    title: str = Field(min_length=3, max_length=300)
+    description: str = Field(default="", max_length=20000)
+
+
+class OrganisationIn(Strict):
+    name: str = Field(min_length=2, max_length=300)
+    stakeholder_group: StakeholderGroup
+    country: str | None = Field(default=None, min_length=3, max_length=3)
+
+
+class InitiativeIn(Strict):
+    """A stocktaking entry as submitted."""
+
+    texts: list[TextIn] = Field(min_length=1, max_length=6)
+    organisation: OrganisationIn
+    countries: list[str] = Field(default_factory=list, max_length=300)
+    action_lines: list[str] = Field(default_factory=list, max_length=30)
+    sdg_targets: list[str] = Field(default_factory=list, max_length=200)
+    gdc_objectives: list[str] = Field(default_factory=list, max_length=5)
+    groups: list[str] = Field(default_factory=list, max_length=10)
+    status: ProjectStatus = "ongoing"
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    links: list[str] = Field(default_factory=list, max_length=20)
+    contact_name: str = Field(default="", max_length=200)
+    contact_email: str = Field(default="", max_length=254)
+
+    @field_validator("countries", "action_lines", "sdg_targets", "gdc_objectives", "groups")
+    @classmethod
+    def _short_codes(cls, v: list[str]) -> list[str]:
+        if any(len(c) > 40 for c in v):
+            raise ValueError("codes have at most 40 characters")
+        return v
+
+    @field_validator("texts")
+    @classmethod
+    def _one_text_per_lang(cls, v: list[TextIn]) -> list[TextIn]:
+        if len({t.lang for t in v}) != len(v):
+            raise ValueError("one title/description per language")
+        return v
+
+
+class InitiativePatch(Strict):
+    """Fields to change; omitted fields keep their value."""
+
+    texts: list[TextIn] | None = Field(default=None, min_length=1, max_length=6)
+    countries: list[str] | None = Field(default=None, max_length=300)
+    action_lines: list[str] | None = Field(default=None, max_length=30)
+    sdg_targets: list[str] | None = Field(default=None, max_length=200)
+    gdc_objectives: list[str] | None = Field(default=None, max_length=5)
+    groups: list[str] | None = Field(default=None, max_length=10)
+    status: ProjectStatus | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    links: list[str] | None = Field(default=None, max_length=20)
+    contact_name: str | None = Field(default=None, max_length=200)
+    contact_email: str | None = Field(default=None, max_length=254)
+
+
+class ModerationIn(Strict):
+    decision: Literal["approve", "reject"]
+    reason: str = Field(default="", max_length=2000)
+
+
+class CommitmentIn(Strict):
+    """A pledge; ``amount``/``currency``/``finance_type``/period make it a financial commitment."""
+
+    title: str = Field(min_length=3, max_length=300)
+    description: str = Field(default="", max_length=20000)
+    target: str = Field(min_length=3, max_length=2000)
+    deadline: dt.date
+    organisation: OrganisationIn
+    initiative_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    indicator_code: str | None = Field(default=None, max_length=60, pattern=r"^[A-Za-z0-9_.\-]+$")
+    countries: list[str] = Field(default_factory=list, max_length=300)
+    action_lines: list[str] = Field(default_factory=list, max_length=30)
+    sdg_targets: list[str] = Field(default_factory=list, max_length=200)
+    amount: Decimal | None = Field(default=None, ge=0, max_digits=18, decimal_places=2)
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    finance_type: FinanceType | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    registered_on: dt.date | None = None
+
+
+class ProgressIn(Strict):
+    reported_on: dt.date
+    summary: str = Field(min_length=3, max_length=20000)
+    percent_complete: int | None = Field(default=None, ge=0, le=100)
+
+
+class MilestoneIn(Strict):
+    title: str = Field(min_length=3, max_length=300)
+    target: str = Field(default="", max_length=2000)
+    indicator_codes: list[str] = Field(default_factory=list, max_length=20)
+    due_date: dt.date | None = None
+    status: Literal["planned", "on_track", "at_risk", "done", "missed"] = "planned"
+
+
+class DeliverablePatch(Strict):
+    status: Literal["pending", "in_progress", "delivered", "overdue", "recurring"]
+
+
+class LoginIn(Strict):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=1024)
+
+
+class TokenIn(Strict):
+    name: str = Field(default="", max_length=100)
+    scopes: list[Literal["read", "submit", "moderate", "admin"]] = Field(min_length=1, max_length=4)
+    days: int | None = Field(default=365, ge=1, le=3650)
