@@ -1,0 +1,92 @@
+"""The indicator catalogue: codes, definitions, units, aggregation rules, source mappings and providers."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, Field
+
+from wsis.errors import WsisError
+
+Aggregation = Literal["popw_mean", "per100", "sum", "median", "mean"]
+
+
+class Indicator(BaseModel):
+    """One catalogue entry."""
+
+    code: str
+    name: str
+    unit: str
+    definition: str
+    higher_is_better: bool | None = None
+    sdg: str | None = None
+    action_lines: list[str] = Field(default_factory=list)
+    aggregation: Aggregation
+    sources: dict[str, list[str]] = Field(default_factory=dict)
+    prefer: list[str] = Field(default_factory=list)
+
+    def provider_rank(self, provider: str) -> int:
+        """Position of a provider in this indicator's preference order (lower is preferred)."""
+        return self.prefer.index(provider) if provider in self.prefer else len(self.prefer)
+
+
+class FileSpec(BaseModel):
+    """A file pattern of a provider, with the adapter that reads it."""
+
+    pattern: str
+    adapter: str
+    vintage: str
+    title: str
+
+
+class Provider(BaseModel):
+    """A data provider: publisher, licence and its file patterns."""
+
+    key: str
+    publisher: str
+    licence: str
+    files: list[FileSpec] = Field(default_factory=list)
+
+
+class Catalogue(BaseModel):
+    """The whole catalogue (indicators and providers)."""
+
+    indicators: dict[str, Indicator]
+    providers: dict[str, Provider]
+    not_loaded: dict[str, str]
+    sdmx_flows: dict[str, dict] = Field(default_factory=dict)
+    known_issues: list[dict[str, str]] = Field(default_factory=list)
+
+    def indicator(self, code: str) -> Indicator:
+        """Look up an indicator by code; unknown codes raise ``WsisError`` (404)."""
+        try:
+            return self.indicators[code]
+        except KeyError:
+            raise WsisError("unknown-indicator", f"unknown indicator code {code!r}",
+                            expected="a catalogue code such as IT_USE_ii99", status=404) from None
+
+    def series_map(self, provider: str) -> dict[str, str]:
+        """Provider series code -> catalogue code, for one provider."""
+        out: dict[str, str] = {}
+        for ind in self.indicators.values():
+            for s in ind.sources.get(provider, []):
+                out[s] = ind.code
+        return out
+
+
+@lru_cache(maxsize=1)
+def load_catalogue() -> Catalogue:
+    """Load the packaged catalogue (indicators.yaml and providers.yaml)."""
+    pkg = resources.files("wsis.catalogue")
+    ind = yaml.safe_load((pkg / "indicators.yaml").read_text(encoding="utf-8"))["indicators"]
+    prov = yaml.safe_load((pkg / "providers.yaml").read_text(encoding="utf-8"))
+    return Catalogue(
+        indicators={k: Indicator(code=k, **v) for k, v in ind.items()},
+        providers={k: Provider(key=k, **v) for k, v in prov["providers"].items()},
+        not_loaded=prov.get("not_loaded") or {},
+        sdmx_flows=prov.get("sdmx_flows") or {},
+        known_issues=prov.get("known_issues") or [],
+    )

@@ -1,0 +1,209 @@
+"""``wsis build``: read the data dir, check it, and publish a new immutable release atomically.
+
+The release is written into a temporary folder beside the others; only when everything succeeded is the
+folder renamed to its id and the ``current`` pointer switched by ``os.replace``. A failure or a SIGKILL at
+any point leaves the previous release published and untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import importlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from rich.progress import Progress
+
+from wsis import __version__
+from wsis.catalogue import Catalogue, load_catalogue
+from wsis.checks import CheckContext, Finding, run_checks
+from wsis.checks.base import quarantine
+from wsis.errors import WsisError
+from wsis.reference import load_areas
+from wsis.reference.areas import AreaReference
+from wsis.release.schema import PREFERRED_VIEW, TABLES_DDL
+from wsis.release.store import clean_stale, releases_dir, switch_current
+from wsis.settings import Settings, get_settings
+from wsis.sources.base import OBS_COLUMNS, TRACE, Provenance, SourceData, sha256_file
+from wsis.sources.registry import dataset_id_for, discover, read_source
+from wsis.sources.sdg import read_local
+
+
+@contextlib.contextmanager
+def _data_dir(path: Path):
+    """A folder as is, or a packed mirror (``.tar.zst``) opened by the mirror module."""
+    if path.is_file():
+        mirror = importlib.import_module("wsis.sources.mirror")
+        with mirror.open_data_dir(path) as d:
+            yield Path(d)
+    else:
+        if not path.is_dir():
+            raise WsisError("no-data-dir", "data dir not found", file=str(path),
+                            hint="set WSIS_DATA_DIR or pass --data-dir")
+        yield path
+
+
+def read_all(data_dir: Path, settings: Settings, catalogue: Catalogue, areas: AreaReference,
+             progress: bool = False) -> tuple[list[SourceData], dict[str, str]]:
+    """Read every recognised file of the data dir and the local datasets under ``<home>/local``."""
+    files, skipped = discover(data_dir, catalogue)
+    out: list[SourceData] = []
+    with Progress(disable=not progress, transient=True) as bar:
+        task = bar.add_task("reading sources", total=len(files))
+        for path, prov, spec in files:
+            rel = path.relative_to(data_dir).as_posix()
+            bar.update(task, description=f"reading {rel[:50]}")
+            out.append(read_source(path, prov, spec, catalogue, areas, rel))
+            bar.advance(task)
+    local = Path(settings.home) / "local"
+    if local.is_dir():
+        prov = catalogue.providers["local"]
+        for path in sorted(local.glob("*.csv")):
+            rel = f"local/{path.name}"
+            did = dataset_id_for("local", rel)
+            frame, meta = read_local(path, did)
+            out.append(SourceData(Provenance(
+                dataset_id=did, provider="local", adapter="local", publisher=meta.get("publisher", prov.publisher),
+                title=meta.get("title", path.stem), licence=meta.get("licence", prov.licence), path=str(path),
+                sha256=sha256_file(path), size=path.stat().st_size, vintage=str(meta.get("vintage", "local"))),
+                frame))
+    return out, skipped
+
+
+def _release_id(inputs: list[SourceData]) -> str:
+    h = hashlib.sha256("".join(sorted(s.provenance.sha256 for s in inputs)).encode()).hexdigest()[:8]
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")[:-4] + "-" + h
+
+
+def check_inputs(sources: list[SourceData], catalogue: Catalogue, areas: AreaReference) -> tuple[pd.DataFrame, list[Finding]]:
+    """Combine the observations and run the quality checks."""
+    frames = [s.frame for s in sources if len(s.frame)]
+    obs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*OBS_COLUMNS, *TRACE])
+    paths = {s.provenance.dataset_id: s.provenance.path for s in sources}
+    ctx = CheckContext(catalogue, areas, paths)
+    return quarantine(obs, run_checks(obs, ctx), ctx, catalogue.known_issues)
+
+
+def build_release(settings: Settings | None = None, data_dir: Path | None = None, progress: bool = False) -> dict:
+    """Build and publish a release; returns its manifest. Errors leave the current release as it was."""
+    settings = settings or get_settings()
+    catalogue = load_catalogue()
+    with _data_dir(Path(data_dir or settings.data_dir)) as ddir:
+        areas = load_areas(ddir.resolve())
+        sources, skipped = read_all(ddir, settings, catalogue, areas, progress)
+        obs, findings = check_inputs(sources, catalogue, areas)
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        err = errors[0].to_error()
+        if len(errors) > 1:
+            err.hint = f"and {len(errors) - 1} more error(s); run `wsis check` for all"
+        raise err
+
+    root = releases_dir(settings)
+    root.mkdir(parents=True, exist_ok=True)
+    clean_stale(settings)
+    rid = _release_id(sources)
+    tmp = Path(tempfile.mkdtemp(prefix=f".build-{os.getpid()}-", dir=root))
+    db = tmp / "release.duckdb"
+    con = duckdb.connect(str(db))
+    try:
+        _write_tables(con, obs, sources, catalogue, areas, findings, rid)
+        derived = _derive(con, settings, catalogue, areas)
+        con.execute(PREFERRED_VIEW)
+        counts = con.execute("SELECT DATASET_ID, INDICATOR, count(*) FROM observations GROUP BY ALL ORDER BY ALL").fetchall()
+        n_obs = con.execute("SELECT count(*) FROM observations").fetchone()[0]
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    manifest = {
+        "release_id": rid,
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "code_version": __version__,
+        "settings": {"coverage_threshold": settings.coverage_threshold,
+                     "income_classification": settings.income_classification},
+        "reference_editions": areas.editions,
+        "observations": int(n_obs),
+        "derived": derived,
+        "datasets": [s.provenance.as_dict() | {"rows": len(s.frame), "skipped": s.skipped} for s in sources],
+        "not_loaded": skipped,
+        "counts": [{"dataset_id": d, "indicator": i, "rows": int(n)} for d, i, n in counts],
+        "findings_summary": {sev: sum(1 for f in findings if f.severity == sev) for sev in ("error", "warning", "info")},
+        "findings": [f.as_dict() for f in findings],
+    }
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
+    for f in (db, tmp / "manifest.json"):
+        with open(f, "rb") as fh:
+            os.fsync(fh.fileno())
+        f.chmod(0o444)  # immutable
+    final = root / rid
+    os.replace(tmp, final)
+    switch_current(settings, rid)
+    return manifest
+
+
+def _write_tables(con, obs, sources, catalogue, areas, findings, rid) -> None:
+    for ddl in TABLES_DDL:
+        con.execute(ddl)
+    obs = obs[[*OBS_COLUMNS, *TRACE]].copy()
+    obs["UNIT_MULT"] = pd.to_numeric(obs["UNIT_MULT"], errors="coerce").fillna(0).astype("int32")
+    obs["SOURCE_ROW"] = pd.to_numeric(obs["SOURCE_ROW"], errors="coerce").astype("Int64")
+    for c in ("SE", "CI_LOW", "CI_HIGH", "COVERAGE"):
+        obs[c] = pd.to_numeric(obs[c], errors="coerce").astype("float64")
+    con.register("obs_df", obs)
+    con.execute("INSERT INTO observations SELECT * FROM obs_df")
+    con.unregister("obs_df")
+    ds = pd.DataFrame([s.provenance.as_dict() | {"n_obs": len(s.frame), "skipped": s.skipped} for s in sources])
+    if len(ds):
+        con.register("ds_df", ds)
+        con.execute("INSERT INTO datasets SELECT dataset_id, provider, adapter, publisher, title, licence, path, "
+                    "sha256, size, vintage, n_obs, skipped FROM ds_df")
+    ind = pd.DataFrame([{"INDICATOR": i.code, "name": i.name, "unit": i.unit, "definition": i.definition,
+                         "higher_is_better": i.higher_is_better, "sdg": i.sdg, "action_lines": i.action_lines,
+                         "aggregation": i.aggregation, "derived": False} for i in catalogue.indicators.values()])
+    con.register("ind_df", ind)
+    con.execute("INSERT INTO indicators SELECT * FROM ind_df")
+    ranks = [(i.code, p, r) for i in catalogue.indicators.values() for r, p in enumerate(i.prefer)]
+    if ranks:
+        con.executemany("INSERT INTO provider_rank VALUES (?, ?, ?)", ranks)
+    a = areas.areas.reindex(columns=["code", "kind", "group_type", "m49", "iso2", "name", "ldc", "lldc", "sids",
+                                     "un_status", "region", "subregion", "intermediate_region", "itu_region"])
+    for name, df in (("areas", a), ("area_names", areas.names[["code", "lang", "name"]]),
+                     ("group_members", areas.members[["group", "iso3"]]),
+                     ("income_history", areas.income_history[["iso3", "fiscal_year", "gni_year", "group"]])):
+        con.register("t_df", df)
+        con.execute(f"INSERT INTO {name} SELECT * FROM t_df")
+        con.unregister("t_df")
+    if findings:
+        fd = pd.DataFrame([f.as_dict() for f in findings])
+        con.register("f_df", fd)
+        con.execute("INSERT INTO findings SELECT check_name, severity, message, dataset_id, indicator, area, file, "
+                    "row_number, column_name, n FROM f_df")
+    con.executemany("INSERT INTO meta VALUES (?, ?)", [("release_id", rid), ("code_version", __version__)])
+
+
+def _derive(con, settings, catalogue, areas) -> dict:
+    """Derived observations (aggregates, gaps) from the compute layer, when it is installed."""
+    try:
+        pipeline = importlib.import_module("wsis.compute.pipeline")
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("wsis.compute"):
+            return {}
+        raise
+    return pipeline.derive(con, settings=settings, catalogue=catalogue, areas=areas) or {}
+
+
+def check_data_dir(settings: Settings | None = None, data_dir: Path | None = None) -> list[Finding]:
+    """``wsis check``: read and check the data dir without building; returns every finding."""
+    settings = settings or get_settings()
+    catalogue = load_catalogue()
+    with _data_dir(Path(data_dir or settings.data_dir)) as ddir:
+        areas = load_areas(ddir.resolve())
+        sources, _ = read_all(ddir, settings, catalogue, areas)
+        _, findings = check_inputs(sources, catalogue, areas)
+    return findings
