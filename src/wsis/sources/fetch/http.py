@@ -136,6 +136,7 @@ class Fetcher:
         self.cache = cache
         self.journal = journal
         self.stats = FetchStats()
+        self.touched: set[str] = set()  # journal jobs recorded since the last ``finish_jobs``
         self._sleep = sleep
         self._rng = random.Random(seed)
         self._client = httpx.Client(timeout=httpx.Timeout(settings.fetch_timeout), follow_redirects=True,
@@ -150,6 +151,12 @@ class Fetcher:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def finish_jobs(self) -> None:
+        """Forget the journal pages of the work just committed (the next run asks the server again)."""
+        for job in sorted(self.touched):
+            self.journal.reset(job)
+        self.touched.clear()
 
     def backoff(self, attempt: int) -> float:
         """Delay before retry ``attempt`` (1-based): exponential, capped, with 'equal jitter'."""
@@ -199,6 +206,7 @@ class Fetcher:
                                           got.content_type, got.retrieved_at))
             if job is not None:
                 self.journal.record(job, url, got.sha256)
+                self.touched.add(job)
             return got
         raise WsisError("fetch-failed", f"gave up after {attempts} attempts: {last}", file=url,
                         expected="a complete answer", status=502,

@@ -192,6 +192,7 @@ def fetch_mirror(mirror: Path | str, sources: Sequence[str] | None = None,
                     outputs = job.run(ctx)
                     for out in outputs:
                         report.changes.append(commit(mirror, prov, out, job.source, job.key))
+                    fetcher.finish_jobs()
                 except WsisError as err:
                     report.failures.append(JobFailure(job.source, job.key, err))
                 bar.done(job)

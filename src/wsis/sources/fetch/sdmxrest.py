@@ -26,7 +26,7 @@ INFO = SourceInfo(
     spec_help="SOURCE/FLOW[/KEY], e.g. UNICEF/GLOBAL_DATAFLOW/AFG+KEN.ICT_PROP_USE_INTERNET",
 )
 
-_PART = re.compile(r"^[A-Za-z0-9_@.+\-]+$")
+_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_@.\-]*$")
 
 
 def structure_path(source: str, flow: str) -> str:
