@@ -114,8 +114,8 @@ def build_release(settings: Settings | None = None, data_dir: Path | None = None
     con = duckdb.connect(str(db))
     try:
         _write_tables(con, obs, sources, catalogue, areas, findings, rid)
-        derived = _derive(con, settings, catalogue, areas)
         con.execute(PREFERRED_VIEW)
+        derived = _derive(con, settings, catalogue, areas)
         counts = con.execute("SELECT DATASET_ID, INDICATOR, count(*) FROM observations GROUP BY ALL ORDER BY ALL").fetchall()
         n_obs = con.execute("SELECT count(*) FROM observations").fetchone()[0]
         con.execute("CHECKPOINT")

@@ -1,0 +1,154 @@
+"""Release commands: build, check, releases, diff, info, query, main."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from wsis.cli.output import emit
+from wsis.errors import WsisError
+from wsis.settings import Settings, get_settings
+
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json")]
+
+
+def _settings(data_dir: Path | None = None) -> Settings:
+    s = get_settings()
+    return s.model_copy(update={"data_dir": data_dir}) if data_dir else s
+
+
+def build(data_dir: Annotated[Path | None, typer.Option(help="data folder or packed mirror (.tar.zst)")] = None,
+          quiet: bool = typer.Option(False, "--quiet", "-q")) -> None:
+    """Build a new release from the data dir and publish it (atomically)."""
+    from wsis.release.build import build_release
+
+    m = build_release(_settings(data_dir), progress=not quiet)
+    fs = m["findings_summary"]
+    Console(stderr=True).print(f"[green]published[/] release {m['release_id']}: {m['observations']:,} observations "
+                               f"from {len(m['datasets'])} datasets; {fs['warning']} warnings, {fs['info']} notes")
+
+
+def check(data_dir: Annotated[Path | None, typer.Option(help="data folder or packed mirror")] = None,
+          fmt: FormatOpt = "table") -> None:
+    """Run the quality checks on the data dir without building; exit 2 when any error is found."""
+    import pandas as pd
+
+    from wsis.release.build import check_data_dir
+
+    findings = check_data_dir(_settings(data_dir))
+    df = pd.DataFrame([f.as_dict() for f in findings])
+    if df.empty:
+        print("no findings")
+        return
+    emit(df[["severity", "check_name", "message", "file", "row_number", "column_name"]], fmt, "quality findings")
+    if (df["severity"] == "error").any():
+        raise typer.Exit(2)
+
+
+def releases(fmt: FormatOpt = "table") -> None:
+    """List the published releases, newest first."""
+    import pandas as pd
+
+    from wsis.release.store import list_releases
+
+    emit(pd.DataFrame(list_releases(get_settings())), fmt, "releases")
+
+
+def diff(old: str, new: str, fmt: FormatOpt = "table") -> None:
+    """Observations added, removed and changed between two releases, per indicator and area."""
+    from wsis.release.diff import diff_releases
+
+    df = diff_releases(old, new, get_settings())
+    if df.empty and fmt == "table":
+        print("no differences")
+        return
+    emit(df, fmt, f"{old} -> {new}")
+
+
+def info(release: Annotated[str | None, typer.Option(help="release id (default: current)")] = None) -> None:
+    """Summary of a release: id, inputs, counts and quality findings."""
+    from wsis.release import open_release
+
+    rel = open_release(release, get_settings())
+    print_summary(rel)
+
+
+def print_summary(rel) -> None:
+    """Print the release summary (used by `info` and `main`)."""
+    import pandas as pd
+
+    m = rel.manifest
+    c = Console()
+    c.print(f"[bold]Release[/] {m['release_id']}  created {m['created']}  code {m['code_version']}")
+    loaded = [d for d in m["datasets"] if d["rows"]]
+    c.print(f"{m['observations']:,} observations from {len(loaded)} datasets "
+            f"({len(m['datasets']) - len(loaded)} files read with nothing to load); "
+            f"findings: {m['findings_summary']}")
+    by_ind = pd.DataFrame(m["counts"]).groupby("indicator")["rows"].sum().sort_values(ascending=False)
+    emit(by_ind.reset_index().rename(columns={"rows": "observations"}).head(15), "table", "largest series")
+
+
+def query(indicator: str,
+          area: Annotated[list[str] | None, typer.Option("--area", "-a", help="area code (repeatable)")] = None,
+          year: Annotated[list[int] | None, typer.Option("--year", "-y", help="year (repeatable)")] = None,
+          dim: Annotated[list[str] | None, typer.Option("--dim", help="KEY=VALUE dimension filter")] = None,
+          all_vintages: bool = typer.Option(False, "--all-vintages", help="show every dataset, not only the preferred"),
+          release: Annotated[str | None, typer.Option(help="release id (default: current)")] = None,
+          fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table") -> None:
+    """Print observations of an indicator with their dimensions, value, unit and dataset id."""
+    from wsis.catalogue import load_catalogue
+    from wsis.release import open_release
+
+    rel = open_release(release, get_settings())
+    if rel.sql("SELECT 1 FROM indicators WHERE INDICATOR = ?", [indicator]).empty:
+        load_catalogue().indicator(indicator)  # raises the unknown-indicator error
+    dims = {}
+    for d in dim or []:
+        if "=" not in d:
+            raise WsisError("bad-option", f"--dim {d!r} is not KEY=VALUE", column="--dim", expected="KEY=VALUE")
+        k, v = d.split("=", 1)
+        dims[k.strip().upper()] = v.strip()
+    df = rel.observations(indicator, areas=area, years=year, dims=dims, all_vintages=all_vintages)
+    cols = ["INDICATOR", "REF_AREA", "TIME_PERIOD", "SEX", "AGE", "URBANISATION", "INCOME_WEALTH_QUANTILE",
+            "EDUCATION_LEV", "DISABILITY_STATUS", "TYPE_SKILL", "TYPE_SPEED", "OBS_VALUE", "UNIT_MEASURE",
+            "OBS_STATUS", "COVERAGE", "METHOD", "DATASET_ID"]
+    if fmt == "table":  # hide all-total breakdown columns to keep the table readable
+        cols = [c for c in cols if c not in df or not (df[c].isin(["_T"]).all() or df[c].isna().all())
+                or c in ("INDICATOR", "REF_AREA", "TIME_PERIOD", "OBS_VALUE", "DATASET_ID")]
+    if df.empty and fmt == "table":
+        Console(stderr=True).print("no observations match")
+        return
+    emit(df[[c for c in cols if c in df]], fmt, f"{indicator} (release {rel.id})")
+
+
+def main_job() -> None:
+    """The main job of `make run` before the dashboard exists: summary and headline divide figures."""
+    from wsis.release import open_release
+
+    rel = open_release(None, get_settings())
+    print_summary(rel)
+    try:
+        from wsis.compute.gaps import gap_table
+    except ModuleNotFoundError:
+        gap_table = None
+    if gap_table is not None:
+        emit(gap_table(rel), "table", "headline digital divides")
+        return
+    df = rel.sql("""SELECT REF_AREA AS area, max(TIME_PERIOD) AS year, arg_max(OBS_VALUE, TIME_PERIOD) AS internet_use
+                    FROM observations WHERE INDICATOR = 'IT_USE_ii99' AND DATASET_ID LIKE 'wdi:%'
+                    AND REF_AREA IN ('WLD','HIC','UMC','LMC','LIC','WB_LDC') GROUP BY REF_AREA ORDER BY internet_use DESC""")
+    emit(df, "table", "Individuals using the Internet (%), World Bank groups, latest year")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the release commands to the CLI."""
+    app.command("build")(build)
+    app.command("check")(check)
+    app.command("releases")(releases)
+    app.command("diff")(diff)
+    app.command("info")(info)
+    app.command("query")(query)
+    app.command("main", help="Summary of the current release and the headline digital-divide figures.")(main_job)
