@@ -8,6 +8,7 @@ transaction that still hits a lock; callers never see "database is locked".
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -25,6 +26,7 @@ from wsis.settings import Settings, get_settings
 
 T = TypeVar("T")
 MIGRATIONS = Path(__file__).with_name("migrations")
+_BATCH: contextvars.ContextVar[Session | None] = contextvars.ContextVar("registry_batch", default=None)
 _LOCK_WORDS = ("database is locked", "database table is locked", "could not serialize", "deadlock detected")
 
 
@@ -92,7 +94,15 @@ class Registry:
             yield session
 
     def write(self, fn: Callable[[Session], T], attempts: int = 8) -> T:
-        """Run ``fn(session)`` in one write transaction, committing at the end; retry on lock errors."""
+        """Run ``fn(session)`` in one write transaction, committing at the end; retry on lock errors.
+
+        Inside :meth:`batch`, ``fn`` joins the batch's transaction instead.
+        """
+        batch = _BATCH.get()
+        if batch is not None:
+            result = fn(batch)
+            batch.flush()
+            return result
         for attempt in range(attempts):
             session = self._write()
             try:
@@ -112,6 +122,21 @@ class Registry:
             finally:
                 session.close()
         raise AssertionError("unreachable")
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[Session]:
+        """Make every :meth:`write` in this block one transaction: all of it is committed, or none."""
+        session = self._write()
+        token = _BATCH.set(session)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            _BATCH.reset(token)
+            session.close()
 
     def migrate(self) -> None:
         """Bring the schema to the newest Alembic revision."""

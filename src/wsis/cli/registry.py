@@ -1,0 +1,92 @@
+"""``wsis registry ...``: init, user add, import, export, backup, restore."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from wsis.registry.policy import SYSTEM
+
+registry_app = typer.Typer(help="The stocktaking and commitments registry.", no_args_is_help=True)
+user_app = typer.Typer(help="Registry accounts.", no_args_is_help=True)
+registry_app.add_typer(user_app, name="user")
+
+
+def _reg():
+    from wsis.registry.db import get_registry
+
+    return get_registry()
+
+
+@registry_app.command("init")
+def init() -> None:
+    """Create or upgrade the database and seed deliverables and road maps."""
+    from wsis.registry.tracking import seed_reference
+
+    reg = _reg()
+    reg.migrate()
+    typer.echo(json.dumps(seed_reference(reg)))
+
+
+@user_app.command("add")
+def user_add(email: str, role: str = typer.Option("contributor", help="contributor, moderator or admin"),
+             name: str = typer.Option("", help="display name"),
+             password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True,
+                                          envvar="WSIS_REGISTRY_PASSWORD", help="at least 10 characters")) -> None:
+    """Create an account."""
+    from wsis.registry.auth import create_user
+
+    typer.echo(json.dumps(create_user(_reg(), SYSTEM, email, password, role, name)))
+
+
+@registry_app.command("import")
+def import_(csv_path: Path, as_user: str = typer.Option(..., "--as", help="e-mail of the owning account"),
+            approve: bool = typer.Option(False, help="publish the rows at once")) -> None:
+    """Import a CSV of initiatives: every row is validated; all rows or none are written."""
+    from sqlalchemy import select
+
+    from wsis.errors import WsisError
+    from wsis.registry.models import User
+    from wsis.registry.opendata import import_csv
+    from wsis.registry.policy import Actor
+
+    reg = _reg()
+    with reg.read() as s:
+        user = s.scalar(select(User).where(User.email == as_user.strip().lower()))
+    if user is None:
+        raise WsisError("not-found", f"no account {as_user}", column="--as", expected="an existing e-mail")
+    # The CLI is the trusted operator on the server: it acts as the system, owning rows as that account.
+    actor = Actor(user_id=user.id, role="admin", scopes=SYSTEM.scopes, via="system")
+    res = import_csv(reg, actor, csv_path, approve=approve)
+    typer.echo(json.dumps({k: v for k, v in res.items() if k != "ids"} | {"first_id": (res["ids"] or [None])[0]}))
+
+
+@registry_app.command("export")
+def export(out: Path) -> None:
+    """Write every public record as CSV, JSON and a Frictionless data package into the folder OUT."""
+    from wsis.registry.opendata import export_all
+
+    typer.echo(json.dumps(export_all(_reg(), out)))
+
+
+@registry_app.command("backup")
+def backup(out: Path) -> None:
+    """Consistent copy while the server runs (SQLite file for .sqlite/.db, else a JSON dump; .gz compresses)."""
+    from wsis.registry.backup import backup as run
+
+    typer.echo(json.dumps(run(_reg(), SYSTEM, out)))
+
+
+@registry_app.command("restore")
+def restore(src: Path) -> None:
+    """Replace the registry's content with a backup."""
+    from wsis.registry.backup import restore as run
+
+    typer.echo(json.dumps(run(_reg(), SYSTEM, src), default=str))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``registry`` command group."""
+    app.add_typer(registry_app, name="registry")

@@ -1,0 +1,32 @@
+"""The registry's web layer: ``router`` (JSON API under ``/api/v1/registry`` and pages under ``/registry``)
+and ``create_registry_app(settings)``, a small FastAPI app that mounts only this router.
+
+An app that includes ``router`` should also call :func:`install_error_handlers` so that ``WsisError``
+becomes problem+json.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from wsis.settings import Settings, get_settings
+from wsis.web.registry.api import api
+from wsis.web.registry.deps import install_error_handlers
+from wsis.web.registry.pages import pages
+
+router = APIRouter()
+router.include_router(api)
+router.include_router(pages)
+
+
+def create_registry_app(settings: Settings | None = None) -> FastAPI:
+    """A FastAPI app serving only the registry, bound to ``settings``."""
+    app = FastAPI(title="WSIS Monitor registry", version="1", openapi_url="/api/v1/registry/openapi.json",
+                  docs_url="/api/v1/registry/docs", redoc_url=None)
+    app.state.wsis_settings = settings or get_settings()
+    app.include_router(router)
+    install_error_handlers(app)
+    return app
+
+
+__all__ = ["create_registry_app", "install_error_handlers", "router"]

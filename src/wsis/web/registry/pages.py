@@ -1,0 +1,225 @@
+"""Server-rendered registry pages under ``/registry``: browse/search, entry, submission form, login,
+moderation queue, action-line page, deliverables and road maps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
+
+from wsis.errors import WsisError
+from wsis.registry import auth, commitments, services, tracking
+from wsis.registry.common import vocabulary
+from wsis.registry.reference import BENEFICIARY_GROUPS, PROJECT_STATUSES, STAKEHOLDER_GROUPS
+from wsis.registry.schemas import InitiativeIn, ModerationIn
+from wsis.web.registry.deps import (ANON_COOKIE, SESSION_COOKIE, caller, check_csrf, client_ip, form_csrf,
+                                    registry, secure_cookie)
+from wsis.web.registry.i18n import LANGS, RTL, _, pick_lang
+
+pages = APIRouter(prefix="/registry", include_in_schema=False)
+templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+FILTERS = ("action_lines", "countries", "groups", "sdg_targets", "gdc_objectives", "stakeholder_group", "status")
+
+
+def _lang(request: Request, explicit: str | None = None) -> str:
+    return pick_lang(explicit or request.query_params.get("lang"), request.headers.get("accept-language"))
+
+
+def render(request: Request, name: str, lang: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+    """Render a page with the common context (language, direction, translations, caller, CSRF token)."""
+    token, new_cookie = form_csrf(request)
+    c = caller(request)
+    ctx |= {"request": request, "lang": lang, "dir": "rtl" if lang in RTL else "ltr", "langs": LANGS,
+            "t": lambda s: _(s, lang), "actor": c.actor, "csrf_token": token}
+    resp = templates.TemplateResponse(request, f"registry/{name}", ctx, status_code=status)
+    if new_cookie:
+        resp.set_cookie(ANON_COOKIE, new_cookie, httponly=True, samesite="lax", secure=secure_cookie(request),
+                        path="/")
+    return resp
+
+
+async def _form(request: Request):
+    ctype = request.headers.get("content-type", "")
+    if ctype.startswith("multipart/"):
+        raise WsisError("uploads-refused", "file uploads are not accepted", status=415,
+                        expected="application/x-www-form-urlencoded")
+    return await request.form()
+
+
+@pages.get("/", response_class=HTMLResponse)
+def browse(request: Request) -> HTMLResponse:
+    """Search form, facets and results."""
+    lang = _lang(request)
+    qp = request.query_params
+    filters = {k: qp.get(k) or None for k in FILTERS}
+    q = (qp.get("q") or "")[:200].replace("\x00", "")
+    try:
+        offset = max(0, int(qp.get("offset", "0")))
+    except ValueError:
+        offset = 0
+    page = services.list_initiatives(registry(request), q=q or None, limit=20, offset=offset, **filters)
+    return render(request, "browse.html", lang, q=q, page=page, filters=filters,
+                  vocab=vocabulary(registry(request)))
+
+
+@pages.get("/initiatives/{ident}", response_class=HTMLResponse)
+def initiative_page(request: Request, ident: int) -> HTMLResponse:
+    """One entry."""
+    lang = _lang(request)
+    item = services.get_initiative(registry(request), caller(request).actor, ident, lang)
+    return render(request, "initiative.html", lang, item=item, vocab=vocabulary(registry(request)))
+
+
+def _form_ctx(request: Request, lang: str, values: dict[str, Any], errors: list[dict[str, str]]) -> dict:
+    return {"values": values, "errors": errors, "vocab": vocabulary(registry(request)),
+            "stakeholder_groups": STAKEHOLDER_GROUPS, "beneficiary_groups": BENEFICIARY_GROUPS,
+            "project_statuses": PROJECT_STATUSES}
+
+
+@pages.get("/submit", response_class=HTMLResponse)
+def submit_form(request: Request) -> HTMLResponse:
+    """The initiative submission form."""
+    lang = _lang(request)
+    return render(request, "submit.html", lang, **_form_ctx(request, lang, {"lang": lang}, []))
+
+
+_FIELD_OF = {("texts", "lang"): "lang", ("texts", "title"): "title", ("texts", "description"): "description",
+             ("organisation", "name"): "organisation", ("organisation", "stakeholder_group"): "stakeholder_group",
+             ("organisation", "country"): "organisation_country", ("organisation.country",): "organisation_country"}
+
+
+def _field(loc: tuple) -> str:
+    parts = tuple(str(p) for p in loc if not isinstance(p, int))
+    return _FIELD_OF.get(parts[:2], _FIELD_OF.get(parts[:1], parts[0] if parts else ""))
+
+
+@pages.post("/submit", response_class=HTMLResponse)
+async def submit_post(request: Request) -> HTMLResponse:
+    """Validate the form; on errors show it again with an error summary, else confirm the submission."""
+    form = await _form(request)
+    lang = _lang(request, form.get("ui"))
+    check_csrf(request, form.get("csrf_token"))
+    actor = caller(request).actor
+    values = {k: form.get(k, "") for k in ("lang", "title", "description", "organisation", "stakeholder_group",
+                                           "organisation_country", "sdg_targets", "status", "start_date",
+                                           "end_date", "links", "contact_name", "contact_email")}
+    for k in ("countries", "action_lines", "gdc_objectives", "groups"):
+        values[k] = form.getlist(k)
+    if not actor.authenticated:
+        err = [{"field": "", "message": _("You must log in to submit.", lang)}]
+        return render(request, "submit.html", lang, status=401, **_form_ctx(request, lang, values, err))
+    data = {"texts": [{"lang": values["lang"], "title": values["title"], "description": values["description"]}],
+            "organisation": {"name": values["organisation"], "stakeholder_group": values["stakeholder_group"],
+                             "country": values["organisation_country"] or None},
+            "countries": values["countries"], "action_lines": values["action_lines"],
+            "sdg_targets": [s.strip() for s in str(values["sdg_targets"]).split(",") if s.strip()],
+            "gdc_objectives": values["gdc_objectives"], "groups": values["groups"],
+            "status": values["status"] or "ongoing", "start_date": values["start_date"] or None,
+            "end_date": values["end_date"] or None,
+            "links": [s.strip() for s in str(values["links"]).splitlines() if s.strip()],
+            "contact_name": values["contact_name"], "contact_email": values["contact_email"]}
+    errors: list[dict[str, str]] = []
+    try:
+        res = services.submit_initiative(registry(request), actor, InitiativeIn.model_validate(data))
+    except ValidationError as exc:
+        errors = [{"field": _field(e["loc"]), "message": e["msg"]} for e in exc.errors()]
+    except WsisError as err:
+        if err.status not in (409, 422):
+            raise
+        errors = [{"field": {"organisation.country": "organisation_country"}.get(err.column or "", err.column or ""),
+                   "message": str(err)}]
+    if errors:
+        return render(request, "submit.html", lang, status=422, **_form_ctx(request, lang, values, errors))
+    return render(request, "submitted.html", lang, status=201, item=res["initiative"],
+                  duplicates=res["possible_duplicates"])
+
+
+@pages.get("/login", response_class=HTMLResponse)
+def login_form(request: Request) -> HTMLResponse:
+    """The login form."""
+    nxt = request.query_params.get("next", "/registry/")
+    return render(request, "login.html", _lang(request), errors=[], next=nxt if nxt.startswith("/registry") else "/registry/")
+
+
+@pages.post("/login", response_class=HTMLResponse)
+async def login_post(request: Request):
+    """Check the password, open a session and go on to ``next`` (a registry page only)."""
+    form = await _form(request)
+    lang = _lang(request, form.get("ui"))
+    check_csrf(request, form.get("csrf_token"), anonymous_ok=True)
+    nxt = str(form.get("next") or "/registry/")
+    if not nxt.startswith("/registry") or nxt.startswith("//"):
+        nxt = "/registry/"
+    try:
+        token, _csrf, _actor = auth.login(registry(request), str(form.get("email", "")),
+                                          str(form.get("password", "")), client_ip(request))
+    except WsisError as err:
+        return render(request, "login.html", lang, status=err.status, next=nxt,
+                      errors=[{"field": "email", "message": err.message}])
+    resp = RedirectResponse(nxt, status_code=303)
+    resp.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=secure_cookie(request),
+                    max_age=auth.SESSION_HOURS * 3600, path="/")
+    return resp
+
+
+@pages.post("/logout")
+async def logout_post(request: Request):
+    """End the session."""
+    form = await _form(request)
+    check_csrf(request, form.get("csrf_token"))
+    auth.logout(registry(request), caller(request).session_token)
+    resp = RedirectResponse("/registry/", status_code=303)
+    resp.delete_cookie(SESSION_COOKIE, path="/")
+    return resp
+
+
+@pages.get("/moderation", response_class=HTMLResponse)
+def moderation_page(request: Request) -> HTMLResponse:
+    """The moderation queue (moderators)."""
+    lang = _lang(request)
+    items = services.moderation_queue(registry(request), caller(request).actor)
+    return render(request, "moderation.html", lang, items=items)
+
+
+@pages.post("/moderation/{ident}")
+async def moderation_post(request: Request, ident: int):
+    """Approve or reject one entry from the queue."""
+    form = await _form(request)
+    check_csrf(request, form.get("csrf_token"))
+    try:
+        decision = ModerationIn(decision=form.get("decision", ""), reason=form.get("reason", ""))
+    except ValidationError as exc:
+        raise WsisError("bad-decision", "decision must be approve or reject", column="decision",
+                        status=422) from exc
+    services.moderate_initiative(registry(request), caller(request).actor, ident, decision)
+    return RedirectResponse(f"/registry/moderation?lang={_lang(request, form.get('ui'))}", status_code=303)
+
+
+@pages.get("/action-lines/{code}", response_class=HTMLResponse)
+def action_line_page(request: Request, code: str) -> HTMLResponse:
+    """Initiatives, commitments and road map of one action line."""
+    lang = _lang(request)
+    reg = registry(request)
+    vocab = vocabulary(reg)
+    if code not in vocab.action_lines:
+        raise WsisError("not-found", f"action line {code[:20]} not found", status=404)
+    return render(request, "action_line.html", lang, code=code, title=vocab.action_lines[code],
+                  initiatives=services.initiatives_for_action_line(code, reg),
+                  commitments=commitments.commitments_for_action_line(code, reg),
+                  roadmap=tracking.get_roadmap(reg, code))
+
+
+@pages.get("/deliverables", response_class=HTMLResponse)
+def deliverables_page(request: Request) -> HTMLResponse:
+    """The outcome document's dated requests."""
+    return render(request, "deliverables.html", _lang(request), items=tracking.deliverables(registry(request)))
+
+
+@pages.get("/roadmaps", response_class=HTMLResponse)
+def roadmaps_page(request: Request) -> HTMLResponse:
+    """Road maps and their milestones."""
+    return render(request, "roadmaps.html", _lang(request), items=tracking.roadmaps(registry(request)))
