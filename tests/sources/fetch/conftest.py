@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from replay import Reply, ReplayServer, recorded
+from replay import ReplayServer, Reply, recorded
 
 from wsis.settings import Settings
 

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import sdmx
-from conftest import WB_IND
 from replay import Reply, recorded
 
+from conftest import WB_IND
 from wsis.errors import WsisError
 from wsis.sources.fetch import fetch_mirror, plan_jobs
 from wsis.sources.fetch.store import sha256_file
@@ -180,19 +178,37 @@ def test_indicator_selection_rules():
         plan_jobs(["sdmx"], None)
 
 
-def test_cli_fetch_and_summary(server, tmp_path, mirror):
-    env = {**os.environ, "WSIS_WB_API_URL": f"{server.url}/wb/v2", "WSIS_FETCH_PAGE_SIZE": "4",
-           "WSIS_FETCH_BACKOFF_BASE": "0.01", "WSIS_HOME": str(tmp_path / "home")}
-    ok = subprocess.run([sys.executable, "-m", "wsis.cli.main", "fetch", "wb", "-i", "IT.NET.USER.ZS",
-                         "--mirror", str(mirror), "--quiet"], env=env, capture_output=True, text=True, timeout=120)
-    assert ok.returncode == 0, ok.stderr
-    assert "wdi/API_IT.NET.USER.ZS_DS2_en_csv_v2_0.csv" in ok.stdout and "new" in ok.stdout
-    bad = subprocess.run([sys.executable, "-m", "wsis.cli.main", "fetch", "wb", "-i", "NOPE.XX",
-                          "--mirror", str(mirror), "--quiet"], env=env, capture_output=True, text=True, timeout=120)
-    assert bad.returncode == 2
-    err = bad.stderr.strip().splitlines()[-1]
-    assert err.startswith("wsis: error:") and "/wb/v2/country/all/indicator/NOPE.XX" in err
-    assert "The provided parameter value is not valid" in err
+def _cli(argv, monkeypatch, capsys) -> tuple[int, str, str]:
+    """Run the real ``wsis`` entry point in-process (the CLI imports every group; a subprocess is slow)."""
+    from wsis.cli.main import main
+    from wsis.settings import get_settings
+
+    monkeypatch.setattr(sys, "argv", ["wsis", *argv])
+    get_settings.cache_clear()
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    finally:
+        get_settings.cache_clear()
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_cli_fetch_and_summary(server, tmp_path, mirror, monkeypatch, capsys):
+    for k, v in {"WSIS_WB_API_URL": f"{server.url}/wb/v2", "WSIS_FETCH_PAGE_SIZE": "4",
+                 "WSIS_FETCH_BACKOFF_BASE": "0.01", "WSIS_HOME": str(tmp_path / "home")}.items():
+        monkeypatch.setenv(k, v)
+    code, out, err = _cli(["fetch", "wb", "-i", "IT.NET.USER.ZS", "--mirror", str(mirror), "--quiet"],
+                          monkeypatch, capsys)
+    assert code == 0, err
+    assert "wdi/API_IT.NET.USER.ZS_DS2_en_csv_v2_0.csv" in out and "new" in out
+    code, out, err = _cli(["fetch", "wb", "-i", "NOPE.XX", "--mirror", str(mirror), "--quiet"], monkeypatch, capsys)
+    assert code == 2
+    line = err.strip().splitlines()[-1]
+    assert line.startswith("wsis: error:") and "/wb/v2/country/all/indicator/NOPE.XX" in line
+    assert "The provided parameter value is not valid" in line
 
 
 def _this_year() -> int:

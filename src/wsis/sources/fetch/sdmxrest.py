@@ -116,7 +116,23 @@ def run(ctx: Context, source: str, flow: str, key: str | None) -> list[Output]:
                    publisher=_source_name(source), licence=INFO.licence)]
 
 
+def _error_text(body: bytes) -> str | None:
+    """The text of an SDMX-ML ``Error`` message, or None if the body is not one."""
+    import defusedxml.ElementTree as DET
+
+    root = DET.fromstring(body)
+    if root.tag.rsplit("}", 1)[-1] != "Error":
+        return None
+    texts = [" ".join((t.text or "").split()) for t in root.iter() if t.tag.rsplit("}", 1)[-1] == "Text"]
+    codes = [e.get("code") for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "ErrorMessage" and e.get("code")]
+    return f"{'; '.join(t for t in texts if t) or 'no detail'}" + (f" (code {', '.join(codes)})" if codes else "")
+
+
 def _parse(got: Fetched, reader: Any) -> Any:
+    text = _error_text(got.body)
+    if text is not None:
+        raise WsisError("fetch-api-error", f"SDMX error message: {text}", file=got.url,
+                        expected="a data or structure message", hint="check the flow id and the key")
     try:
         msg = reader(io.BytesIO(got.body))
     except Exception as exc:  # sdmx1 raises many types for a cut-off or foreign body
@@ -124,10 +140,6 @@ def _parse(got: Fetched, reader: Any) -> Any:
             raise Retryable(f"truncated SDMX message ({type(exc).__name__})") from exc
         raise WsisError("fetch-bad-body", f"sdmx1 cannot read the answer: {type(exc).__name__}: {exc}",
                         file=got.url, expected="an SDMX-ML 2.1 message") from exc
-    if type(msg).__name__ == "ErrorMessage":
-        text = "; ".join(str(getattr(f, "text", f)) for f in getattr(msg, "footer", None) and msg.footer.text or [])
-        raise WsisError("fetch-api-error", f"SDMX error message: {text or 'no detail'}", file=got.url,
-                        expected="a data or structure message")
     return msg
 
 
