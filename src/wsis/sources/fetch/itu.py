@@ -22,7 +22,8 @@ from wsis.sources.fetch.http import Fetched
 INFO = SourceInfo(
     id="itu", title="ITU DataHub API", publisher="International Telecommunication Union (ITU)",
     licence="CC BY-NC-SA 3.0 IGO",
-    defaults=("individuals_using_the_internet=11624", "active_mobile_broadband_subscriptions=11632+12066",
+    # the DataHub series the catalogue maps, grouped as in the offline data folder's export files
+    defaults=("active_mobile_broadband_subscriptions=11632+12066",
               "fixed_broadband_subscriptions=19257+19303",
               "population_coverage_mobile_network=194+430+19306+34236",
               "households_with_internet_access_at_home=12047"),

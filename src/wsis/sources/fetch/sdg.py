@@ -21,7 +21,7 @@ from wsis.sources.fetch.paging import Page, PaginationChanged, fetch_paged
 INFO = SourceInfo(
     id="sdg", title="UN SDG API", publisher="United Nations Statistics Division (UN DESA)",
     licence="UN terms of use (https://www.un.org/en/about-us/terms-of-use)",
-    defaults=("IT_USE_ii99", "IT_MOB_OWN", "IT_MOB_NTWK", "IT_NET_BBND", "IT_NET_BBN", "SE_ADT_ACTS"),
+    defaults=("IT_USE_ii99", "IT_MOB_OWN", "SE_ADT_ACTS"),  # the SDG series the catalogue maps
     spec_help="SDG series codes (IT_USE_ii99) or whole goals (goal=17)",
 )
 

@@ -24,7 +24,7 @@ FIRST_YEAR = 1960
 
 INFO = SourceInfo(
     id="wb", title="World Bank Indicators API v2", publisher="World Bank", licence="CC BY 4.0",
-    defaults=("IT.NET.USER.ZS", "IT.CEL.SETS.P2", "IT.NET.BBND.P2", "SP.POP.TOTL", "NY.GNP.PCAP.CD"),
+    defaults=("IT.NET.USER.ZS", "SP.POP.TOTL"),  # the WDI series the catalogue maps (catalogue/providers.yaml)
     spec_help="WDI indicator codes, e.g. IT.NET.USER.ZS",
 )
 
