@@ -1,0 +1,204 @@
+"""The FastAPI application: dashboard pages, the JSON/CSV API under /api/v1, SDMX REST under /sdmx, and the
+registry router when it is installed.
+
+One pure-ASGI middleware does the cross-cutting work: the language prefix (``/fr/...``) or Accept-Language,
+strict security headers, and per-release HTTP caching (ETag/Last-Modified, 304s, and an in-process response
+cache keyed by release id, language and URL — a release is immutable, so a key never goes stale).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from email.utils import format_datetime
+from datetime import datetime
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
+
+from wsis.errors import WsisError
+from wsis.release.reader import open_release
+from wsis.release.store import current_release_id
+from wsis.settings import Settings, get_settings
+from wsis.web.i18n import LANGS, pick_lang
+
+STATIC = Path(__file__).parent / "static"
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; connect-src 'self'; "
+       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+]
+UNCACHED_PREFIXES = ("/registry", "/api/v1/registry", "/static", "/healthz")
+
+
+class WsisMiddleware:
+    """Language prefix, security headers and per-release caching (pure ASGI, so it adds little latency)."""
+
+    def __init__(self, app, settings: Settings, max_entries: int = 2048):
+        self.app = app
+        self.settings = settings
+        self.cache: OrderedDict[tuple, tuple[int, list, bytes]] = OrderedDict()
+        self.max_entries = max_entries
+        self.lock = threading.Lock()
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        path = scope["path"]
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        parts = path.split("/", 2)
+        prefix = parts[1] if len(parts) > 1 and parts[1] in LANGS else None
+        if prefix:
+            path = "/" + (parts[2] if len(parts) > 2 else "")
+            scope = dict(scope, path=path, raw_path=path.encode())
+        lang = pick_lang(prefix, headers.get("accept-language"), self.settings.lang_default)
+        scope.setdefault("state", {})
+        scope["state"]["lang"] = lang
+
+        key = None
+        rid = None
+        if scope["method"] in ("GET", "HEAD") and not path.startswith(UNCACHED_PREFIXES):
+            try:
+                rid = current_release_id(self.settings)
+            except OSError:
+                rid = None
+            if rid:
+                key = (rid, lang, path, scope.get("query_string", b""), headers.get("accept", "")[:200])
+        etag = None
+        extra: list[tuple[bytes, bytes]] = list(SECURITY_HEADERS)
+        if prefix is None and not path.startswith(("/api/", "/sdmx", "/static")):
+            extra.append((b"vary", b"Accept-Language"))
+        if key:
+            etag = 'W/"' + hashlib.sha1(repr(key).encode()).hexdigest()[:24] + '"'
+            extra += [(b"etag", etag.encode()), (b"cache-control", b"public, max-age=300"),
+                      (b"last-modified", self._last_modified(rid).encode())]
+            if etag in (headers.get("if-none-match") or ""):
+                await send({"type": "http.response.start", "status": 304, "headers": extra})
+                await send({"type": "http.response.body", "body": b""})
+                return
+            with self.lock:
+                hit = self.cache.get(key)
+            if hit is not None:
+                status, hdrs, body = hit
+                await send({"type": "http.response.start", "status": status, "headers": hdrs + extra})
+                await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+                return
+
+        captured: dict = {"status": 0, "headers": [], "body": []}
+
+        async def send_wrapper(message):
+            if message["type"] == "http.response.start":
+                captured["status"] = message["status"]
+                own = [(k, v) for k, v in message.get("headers", []) if k.lower() not in
+                       {b"etag", b"last-modified", b"cache-control", b"content-security-policy"}]
+                captured["headers"] = own
+                add = extra if captured["status"] == 200 else list(SECURITY_HEADERS)
+                message = dict(message, headers=own + add)
+            elif message["type"] == "http.response.body" and key is not None and captured["status"] == 200:
+                captured["body"].append(message.get("body", b""))
+                if not message.get("more_body"):
+                    self._store(key, captured["status"], captured["headers"], b"".join(captured["body"]))
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)
+
+    def _store(self, key, status, headers, body) -> None:
+        if scope_too_big(body):
+            return
+        with self.lock:
+            self.cache[key] = (status, headers, body)
+            while len(self.cache) > self.max_entries:
+                self.cache.popitem(last=False)
+
+    def _last_modified(self, rid: str) -> str:
+        try:
+            created = open_release(rid, self.settings).manifest["created"]
+            return format_datetime(datetime.fromisoformat(created), usegmt=True)
+        except (WsisError, KeyError, ValueError, OSError):
+            return format_datetime(datetime(2025, 12, 17).astimezone(), usegmt=True)
+
+
+def scope_too_big(body: bytes) -> bool:
+    """Responses over 2 MB are not kept in the response cache."""
+    return len(body) > 2_000_000
+
+
+def _wants_json(request: Request) -> bool:
+    p = request.url.path
+    return (p.startswith(("/api/", "/sdmx")) or request.query_params.get("format") in ("json", "csv")
+            or "application/json" in request.headers.get("accept", ""))
+
+
+def problem(err: WsisError) -> JSONResponse:
+    """A WsisError as an RFC 9457 problem+json response."""
+    return JSONResponse(err.to_problem(), status_code=err.status, media_type="application/problem+json")
+
+
+def install_handlers(app: FastAPI) -> None:
+    """Map WsisError, validation errors and HTTP errors to problem+json (API) or an HTML page (pages)."""
+    from wsis.web.render import error_page
+
+    @app.exception_handler(WsisError)
+    async def _wsis(request: Request, exc: WsisError):
+        return problem(exc) if _wants_json(request) else error_page(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        first = (exc.errors() or [{}])[0]
+        loc = [str(x) for x in first.get("loc", [])]
+        err = WsisError("bad-parameter", f"invalid value for {'.'.join(loc[1:]) or 'a parameter'}: "
+                        f"{first.get('msg', 'invalid')}", column=loc[-1] if loc else None,
+                        expected=first.get("type"), status=400)
+        return problem(err) if _wants_json(request) else error_page(request, err)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+        err = WsisError(code, str(exc.detail), status=exc.status_code)
+        return problem(err) if _wants_json(request) else error_page(request, err)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the web application bound to ``settings`` (process settings by default)."""
+    settings = settings or get_settings()
+    app = FastAPI(title="WSIS Monitor open API", version="1",
+                  description="Read-only access to the current WSIS Monitor release: observations filtered on "
+                              "every dimension, indicators, areas, groups, gaps, progress, targets, action "
+                              "lines and releases. Lists come in an envelope {data, count, next}; errors are "
+                              "problem+json. Every dashboard page also has ?format=json and ?format=csv twins.",
+                  openapi_url="/api/v1/openapi.json", docs_url=None, redoc_url=None)
+    app.state.wsis_settings = settings
+    from wsis.web.api import router as api_router
+    from wsis.web.pages import router as pages_router
+    from wsis.web.sdmx import router as sdmx_router
+
+    app.include_router(api_router)
+    app.include_router(sdmx_router)
+    try:
+        from wsis.web.registry import router as registry_router
+    except ImportError:  # the registry is optional
+        registry_router = None
+    if registry_router is not None:
+        app.include_router(registry_router)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> Response:
+        return Response("ok", media_type="text/plain")
+
+    install_handlers(app)
+    app.add_middleware(WsisMiddleware, settings=settings)
+    app.add_middleware(GZipMiddleware, minimum_size=512, compresslevel=6)
+    return app

@@ -1,0 +1,213 @@
+"""Home, indicator list, indicator page and comparison page."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+from fastapi import APIRouter, Depends
+
+from wsis.errors import WsisError
+from wsis.web import charts, data
+from wsis.web.deps import Ctx, get_ctx
+from wsis.web.labels import DIM_LABELS, code_label, unit_label
+from wsis.web.render import respond
+
+router = APIRouter(include_in_schema=False)
+CODE_RE = re.compile(r"^[A-Za-z0-9_]{2,12}$")
+MAX_AREAS = 12
+HOME_GROUPS = ["WLD", "HIC", "UMC", "LMC", "LIC", "LDC", "LLDC", "SIDS"]
+QUICK = [("World and income groups", "WLD,HIC,UMC,LMC,LIC"), ("LDC, LLDC, SIDS", "WLD,LDC,LLDC,SIDS"),
+         ("East Africa", "KEN,UGA,TZA,RWA,ETH")]
+
+
+def parse_areas(ctx: Ctx, raw: str | None, default: list[str]) -> list[str]:
+    """Validate a comma-separated list of area codes (400 on malformed or unknown codes)."""
+    if raw is None or not raw.strip():
+        return default
+    codes = [c.strip().upper() if len(c.strip()) == 3 else c.strip() for c in raw.split(",") if c.strip()]
+    if len(codes) > MAX_AREAS:
+        raise WsisError("too-many-areas", f"{len(codes)} areas requested", column="areas",
+                        expected=f"at most {MAX_AREAS} codes")
+    known = set(data.areas(ctx.release)["code"])
+    for c in codes:
+        if not CODE_RE.match(c) or c not in known:
+            raise WsisError("unknown-area", f"unknown area code {c[:20]!r}", column="areas",
+                            expected="ISO3 or group codes such as KEN,UGA,LDC")
+    return list(dict.fromkeys(codes))
+
+
+def chosen_dims(ctx: Ctx) -> dict[str, str]:
+    """Dimension values chosen in the query string (SEX=F, URBANISATION=R...)."""
+    return {d: ctx.request.query_params[d] for d in data.DISAGG if d in ctx.request.query_params}
+
+
+def line_svg(ctx: Ctx, code: str, area_codes: list[str], dims: dict[str, str], unit: str, target=None):
+    """The line chart of an indicator for some areas, plus its table rows (year x area)."""
+    rel = ctx.release
+    df = data.series(rel, code, area_codes, dims)
+    nm = data.names(rel, ctx.lang)
+    if df.empty:
+        return None, [], []
+    df = df.assign(series=df["REF_AREA"].map(lambda c: nm.get(c, c)), year=df["TIME_PERIOD"], value=df["OBS_VALUE"])
+    svg = charts.line_chart(rel.id, df, unit_label(unit, ctx._), target=target)
+    piv = df.pivot_table(index="year", columns="series", values="value", aggfunc="first").sort_index()
+    piv = piv.tail(25)
+    rows = [(int(y), [None if pd.isna(v) else float(v) for v in r]) for y, r in zip(piv.index, piv.values)]
+    return svg, list(piv.columns), rows[::-1]
+
+
+@router.get("/")
+def home(ctx: Ctx = Depends(get_ctx)):
+    """The divides at a glance."""
+    _ = ctx._
+    rel = ctx.release
+    nm = data.names(rel, ctx.lang)
+    inds = data.indicators(rel).set_index("INDICATOR")["name"].to_dict()
+    gaps = data.headline_gaps(rel)
+    rows = []
+    for g in gaps.to_dict(orient="records"):
+        g = {**g, "indicator_name": inds.get(g.get("indicator"), g.get("indicator")),
+             "name_a": nm.get(g.get("area_a"), g.get("area_a")), "name_b": nm.get(g.get("area_b"), g.get("area_b"))}
+        rows.append(g)
+    lat = data.latest(rel, "IT_USE_ii99", data.default_dims(rel, "IT_USE_ii99")) if "IT_USE_ii99" in inds else None
+    chart = chart_rows = None
+    if lat is not None and not lat.empty:
+        sel = lat[lat["REF_AREA"].isin(HOME_GROUPS)].set_index("REF_AREA").reindex(HOME_GROUPS).dropna(subset=["OBS_VALUE"])
+        chart_rows = [{"code": c, "name": nm.get(c, c), "year": int(r["TIME_PERIOD"]), "value": float(r["OBS_VALUE"])}
+                      for c, r in sel.iterrows()]
+        if chart_rows:
+            chart = charts.bar_chart(rel.id, pd.DataFrame([{"label": r["name"], "value": r["value"]}
+                                                           for r in chart_rows]), _("Percent"))
+    title = _("The digital divides at a glance")
+    ctx_dict = {"gaps": rows, "chart": chart, "chart_rows": chart_rows or [],
+                "chart_title": _("Individuals using the Internet, by group (%)"),
+                "chart_desc": _("Latest year available for each group; high-income economies are far ahead of the least developed countries."),
+                "n_ind": len(inds), "n_countries": int((data.areas(rel)["kind"] == "country").sum())}
+    return respond(ctx, "home.html", title, ctx_dict, data={"gaps": rows, "internet_use_by_group": chart_rows},
+                   table=pd.DataFrame(rows), name="headline-gaps")
+
+
+@router.get("/indicators")
+def indicator_list(ctx: Ctx = Depends(get_ctx)):
+    """Every indicator of the release."""
+    rel = ctx.release
+    df = data.indicators(rel).copy()
+    span = _spans(rel)
+    df = df.merge(span, on="INDICATOR", how="left")
+    df["action_lines"] = df["action_lines"].map(lambda v: list(v) if v is not None else [])
+    rows = df.to_dict(orient="records")
+    return respond(ctx, "indicators.html", ctx._("Indicators"), {"rows": rows}, data=rows,
+                   table=df.drop(columns=["action_lines"]), name="indicators")
+
+
+def _spans(rel) -> pd.DataFrame:
+    return data._memo(("spans", rel.id), lambda: rel.sql(
+        "SELECT INDICATOR, min(TIME_PERIOD) AS first, max(TIME_PERIOD) AS last, count(*) AS n FROM preferred GROUP BY 1"))
+
+
+@router.get("/indicators/{code}")
+def indicator_page(code: str, ctx: Ctx = Depends(get_ctx)):
+    """One indicator: line chart, map, table, selectors, metadata, progress and downloads."""
+    _ = ctx._
+    rel = ctx.release
+    ind = data.indicator_row(rel, code)
+    dims = data.default_dims(rel, code, chosen_dims(ctx))
+    nm = data.names(rel, ctx.lang)
+    lat_all = data.latest(rel, code, dims)
+    have = set(lat_all["REF_AREA"]) if not lat_all.empty else set()
+    default = [a for a in ("WLD", "HIC", "LIC", "LDC") if a in have] or sorted(have)[:4]
+    area_codes = parse_areas(ctx, ctx.request.query_params.get("areas"), default)
+    target = data.target_for(code)
+    tval = None
+    if target:
+        try:
+            tval = float(target.get("target", target.get("value")))
+        except (TypeError, ValueError):
+            tval = None
+    line, line_areas, line_rows = line_svg(ctx, code, area_codes, dims, ind["unit"], tval)
+    years_df = data._memo(("years", rel.id, code, tuple(sorted(dims.items()))), lambda: rel.sql(
+        "SELECT TIME_PERIOD AS y, count(*) AS n FROM preferred WHERE INDICATOR = ? GROUP BY 1 ORDER BY 1", [code]))
+    years = [int(y) for y in years_df["y"]][::-1][:30]
+    year_q = ctx.request.query_params.get("year")
+    if year_q is not None:
+        if not year_q.isdigit() or int(year_q) not in years:
+            raise WsisError("bad-year", f"no data for year {year_q[:10]!r}", column="year",
+                            expected="one of " + ", ".join(map(str, years[:10])))
+        year = int(year_q)
+    else:  # the most recent year with at least half the best coverage
+        best = years_df["n"].max() if not years_df.empty else 0
+        ok = years_df[years_df["n"] >= best / 2]
+        year = int(ok["y"].max()) if not ok.empty else (years[0] if years else None)
+    in_year = data.latest(rel, code, dims, year) if year else pd.DataFrame()
+    areas_df = data.areas(rel)
+    countries = areas_df[areas_df["kind"] == "country"]
+    m49 = {r.code: r.m49 for r in countries.itertuples() if isinstance(r.m49, str)}
+    islands = [r.code for r in countries.itertuples() if r.sids is True or str(r.sids) == "True"]
+    cvals = {} if in_year.empty else {a: v for a, v in zip(in_year["REF_AREA"], in_year["OBS_VALUE"])
+                                       if a in m49 and pd.notna(v)}
+    unit = unit_label(ind["unit"], _)
+    map_svg = charts.choropleth(rel.id, cvals, m49, islands, ctx.settings.data_dir, unit,
+                                reverse=ind.get("higher_is_better") is False) if cvals else None
+    prog = data.progress(rel, indicator=code)
+    status = {}
+    if prog is not None and not prog.empty and "area" in prog.columns and "status" in prog.columns:
+        status = dict(zip(prog["area"], prog["status"]))
+    table = sorted(({"code": a, "name": nm.get(a, a), "year": int(y), "value": float(v),
+                     "status": _(str(status[a]).replace("_", " ")) if a in status else None}
+                    for a, y, v in zip(in_year.get("REF_AREA", []), in_year.get("TIME_PERIOD", []),
+                                       in_year.get("OBS_VALUE", [])) if a in m49 and pd.notna(v)),
+                   key=lambda r: r["name"])
+    sdg = ctx.frameworks.sdg_title(ind["sdg"], ctx.lang) if ind.get("sdg") else None
+    sources = data.sources_of(rel, code).to_dict(orient="records")
+    vals = data.dim_values(rel, code)
+    dim_sel = [(d, vals[d]) for d in data.DISAGG if len(vals.get(d, [])) > 1]
+    title = ind["name"]
+    names_sel = ", ".join(nm.get(a, a) for a in area_codes)
+    ctx_dict = {
+        "ind": ind, "areas_param": ",".join(area_codes), "years": years, "year": year, "dims": dim_sel,
+        "sel": dims, "dim_labels": DIM_LABELS, "code_label": lambda c: code_label(c, _),
+        "quick": [(_(label), codes) for label, codes in QUICK],
+        "line": line, "line_areas": line_areas, "line_rows": line_rows,
+        "line_title": f"{title}: {names_sel}", "line_desc": _("Values over time, one line per area.") + " " + unit + ".",
+        "map": map_svg, "map_title": f"{title}, {year}",
+        "map_desc": _("World map shaded by value; grey means no data.") + " " + _("The table below lists every value."),
+        "table": table, "progress_available": prog is not None, "sdg": sdg, "target": target,
+        "sources": sources,
+    }
+    out = {"indicator": ind, "selection": dims, "areas": area_codes, "year": year, "values": table,
+           "series": data.series(rel, code, area_codes, dims), "sources": sources, "target": target}
+    return respond(ctx, "indicator.html", title, ctx_dict, data=out, table=pd.DataFrame(table), name=code)
+
+
+@router.get("/compare")
+def compare(ctx: Ctx = Depends(get_ctx)):
+    """Areas side by side for one indicator."""
+    _ = ctx._
+    rel = ctx.release
+    code = ctx.request.query_params.get("indicator", "IT_USE_ii99")
+    ind = data.indicator_row(rel, code)
+    area_codes = parse_areas(ctx, ctx.request.query_params.get("areas"), ["KEN", "UGA", "WLD"])
+    dims = data.default_dims(rel, code, chosen_dims(ctx))
+    line, _a, _r = line_svg(ctx, code, area_codes, dims, ind["unit"])
+    nm = data.names(rel, ctx.lang)
+    df = data.series(rel, code, area_codes, dims)
+    countries = set(data.areas(rel).query("kind == 'country'")["code"])
+    rows = []
+    for a in area_codes:
+        s = df[df["REF_AREA"] == a].sort_values("TIME_PERIOD")
+        first = s.iloc[0] if not s.empty else None
+        last = s.iloc[-1] if not s.empty else None
+        rows.append({"code": a, "name": nm.get(a, a), "href": ("/areas/" if a in countries else "/groups/") + a,
+                     "year": None if last is None else int(last["TIME_PERIOD"]),
+                     "value": None if last is None else last["OBS_VALUE"],
+                     "first_year": None if first is None else int(first["TIME_PERIOD"]),
+                     "first_value": None if first is None else first["OBS_VALUE"],
+                     "change": None if last is None else last["OBS_VALUE"] - first["OBS_VALUE"]})
+    title = _("Compare") + ": " + ind["name"]
+    ctx_dict = {"areas_param": ",".join(area_codes), "indicators": data.indicators(rel).to_dict(orient="records"),
+                "ind": ind, "line": line, "line_title": ind["name"] + ": " + ", ".join(r["name"] for r in rows),
+                "line_desc": _("Values over time, one line per area.") + " " + unit_label(ind["unit"], _) + ".",
+                "rows": rows}
+    return respond(ctx, "compare.html", title, ctx_dict, data={"indicator": code, "areas": rows, "series": df},
+                   table=df, name=f"compare-{code}")

@@ -1,0 +1,116 @@
+"""Action lines, the outcome document and the list of releases."""
+
+from __future__ import annotations
+
+import importlib
+
+import pandas as pd
+from fastapi import APIRouter, Depends
+
+from wsis.release.store import list_releases
+from wsis.web import data
+from wsis.web.deps import Ctx, get_ctx
+from wsis.web.pages.places import registry_items
+from wsis.web.render import respond
+
+router = APIRouter(include_in_schema=False)
+
+
+def action_line_detail(ctx: Ctx, code: str) -> dict:
+    """Everything linked to one action line: SDG targets, GDC objectives, indicators, paragraphs."""
+    fw = ctx.frameworks
+    al = fw.action_line(code)
+    base = code.split("-")[0]
+    m = fw.matrix[fw.matrix["action_line"].isin([code, base])]
+    sdgs, seen = [], set()
+    for r in m.to_dict(orient="records"):
+        c = r["sdg_target"] or r["sdg_goal"]
+        if c and c not in seen:
+            seen.add(c)
+            sdgs.append({"code": c, "title": fw.sdg_title(c, ctx.lang) or r.get("sdg_goal_title", "")})
+    paras = fw.paragraphs_for_action_line(code)
+    gdc_ids = sorted({g for p in paras for g in (p.get("gdc_objectives_editorial") or [])})
+    gdc = [g for g in fw.gdc_objectives if g["id"] in gdc_ids]
+    rel = ctx.release
+    inds = data.indicators(rel)
+    world = data.area_indicators(rel, "WLD").set_index("INDICATOR")
+    indicators = []
+    for r in inds.to_dict(orient="records"):
+        if base in list(r["action_lines"] if r["action_lines"] is not None else []):
+            w = world.loc[r["INDICATOR"]] if r["INDICATOR"] in world.index else None
+            indicators.append({"INDICATOR": r["INDICATOR"], "name": r["name"],
+                               "value": None if w is None else float(w["value"]),
+                               "year": None if w is None else int(w["year"])})
+    commitments = []
+    try:
+        reg = importlib.import_module("wsis.registry")
+        commitments = list(reg.commitments_for_action_line(code))[:50]
+    except Exception:  # noqa: BLE001 - the registry is optional
+        commitments = []
+    return {"al": al, "sdgs": sdgs, "gdc": gdc, "paras": paras, "indicators": indicators,
+            "initiatives": registry_items("action_line", code), "commitments": commitments}
+
+
+@router.get("/action-lines")
+def action_lines(ctx: Ctx = Depends(get_ctx)):
+    """The eleven WSIS action lines."""
+    fw = ctx.frameworks
+    inds = data.indicators(ctx.release)
+    rows = []
+    for al in fw.action_lines:
+        n_ind = int(sum(al["code"] in list(v if v is not None else []) for v in inds["action_lines"]))
+        rows.append({"code": al["code"], "title": al["title"], "n_ind": n_ind,
+                     "n_para": len(fw.paragraphs_for_action_line(al["code"]))})
+    return respond(ctx, "action_lines.html", ctx._("WSIS action lines"), {"rows": rows}, data=rows,
+                   table=pd.DataFrame(rows), name="action-lines")
+
+
+@router.get("/action-lines/{code}")
+def action_line(code: str, ctx: Ctx = Depends(get_ctx)):
+    """One action line with its SDG targets, GDC objectives, indicators, paragraphs and initiatives."""
+    d = action_line_detail(ctx, code)
+    title = f"{d['al']['code']} {d['al']['title']}"
+    table = pd.DataFrame([{"kind": "indicator", "code": i["INDICATOR"], "title": i["name"]} for i in d["indicators"]]
+                         + [{"kind": "sdg", "code": s["code"], "title": s["title"]} for s in d["sdgs"]]
+                         + [{"kind": "gdc", "code": g["id"], "title": g["title"]} for g in d["gdc"]]
+                         + [{"kind": "paragraph", "code": p["para"], "title": p["summary"]} for p in d["paras"]])
+    return respond(ctx, "action_line.html", title, d, data=d, table=table, name=code)
+
+
+@router.get("/outcome")
+def outcome(ctx: Ctx = Depends(get_ctx)):
+    """The outcome document's paragraphs and deliverables."""
+    fw = ctx.frameworks
+    ctx_dict = {"doc": fw.document, "paras": fw.paragraphs, "deliverables": fw.deliverables}
+    return respond(ctx, "outcome.html", ctx._("The WSIS+20 outcome document"), ctx_dict,
+                   data={"document": fw.document, "paragraphs": fw.paragraphs, "deliverables": fw.deliverables},
+                   table=pd.DataFrame(fw.deliverables), name="deliverables")
+
+
+def _diff_summary(old: str, new: str, settings) -> str | None:
+    try:
+        mod = importlib.import_module("wsis.release.diff")
+        df = data._memo(("diff", old, new), lambda: mod.diff_releases(old, new, settings))
+    except Exception:  # noqa: BLE001 - a diff is informative only
+        return None
+    if df is None or df.empty:
+        return "0"
+    sums = {c: int(df[c].sum()) for c in ("added", "removed", "changed") if c in df.columns}
+    return ", ".join(f"{k} {v}" for k, v in sums.items())
+
+
+@router.get("/releases")
+def releases(ctx: Ctx = Depends(get_ctx)):
+    """Every release, with its manifest, quality findings and the diff to the one before."""
+    rows = list_releases(ctx.settings)
+    for i, r in enumerate(rows):
+        r["diff"] = _diff_summary(rows[i + 1]["id"], r["id"], ctx.settings) if i + 1 < len(rows) else None
+    rel = ctx.release
+    man = rel.manifest
+    manifest = [(k, man[k]) for k in ("release_id", "created", "code_version", "observations", "settings",
+                                      "reference_editions", "findings_summary") if k in man]
+    f = rel.findings()
+    return respond(ctx, "releases.html", ctx._("Releases"),
+                   {"rows": rows, "manifest": manifest, "findings": f.head(200).to_dict(orient="records"),
+                    "n_findings": len(f)},
+                   data={"releases": rows, "manifest": man}, table=pd.DataFrame(rows), name="releases")

@@ -1,0 +1,5 @@
+"""SDMX REST 2.1 under /sdmx."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
