@@ -28,7 +28,7 @@ EXTRA = ("SE", "CI_LOW", "CI_HIGH", "METHOD", "COVERAGE", "DERIVED_FROM")
 OBS_COLUMNS = ("DATASET_ID", *DIMENSIONS, "OBS_VALUE", *ATTRIBUTES, *EXTRA)
 TRACE = ("SOURCE_ROW", "SOURCE_COLUMN")
 TOTAL = "_T"
-MAX_LINE_BYTES = 1 << 20      # 1 MiB: longer lines are refused (protects against pathological files)
+MAX_LINE_BYTES = 200_000      # characters; real CSV lines are < 2 KB, longer ones are refused
 MAX_FILE_BYTES = 512 << 20    # 512 MiB decompressed
 
 
@@ -137,6 +137,7 @@ def read_csv_strict(path: Path, required: tuple[str, ...] = (), encodings: tuple
         raise WsisError("missing-column", f"required column {missing[0]!r} is missing from the header",
                         file=str(path), row=1, column=missing[0],
                         expected="columns " + ", ".join(required))
+    _check_truncation(path, text, len(header))
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True,
                          on_bad_lines="error", engine="c")
@@ -158,6 +159,26 @@ def read_csv_strict(path: Path, required: tuple[str, ...] = (), encodings: tuple
         raise WsisError("no-data-rows", "file has a header but no data rows", file=str(path), row=2,
                         column="-", expected="at least one data row")
     return df
+
+
+def _check_truncation(path: Path, text: str, n_fields: int) -> None:
+    """An unclosed quote, or a last record with fewer fields than the header, means a cut-off file."""
+    if text.count('"') % 2:
+        # find the line where the unmatched quote opens
+        open_line, inside = None, False
+        for n, line in enumerate(text.split("\n"), start=1):
+            if line.count('"') % 2:
+                inside = not inside
+                open_line = n if inside else None
+        raise WsisError("malformed-csv", "a quoted field is never closed (file truncated?)", file=str(path),
+                        row=open_line, column="-", expected="every opening quote closed")
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    if len(lines) > 1:
+        last = next(csv.reader([lines[-1]]))
+        if len(last) < n_fields:
+            raise WsisError("truncated-file", f"last row has {len(last)} of {n_fields} fields (file truncated?)",
+                            file=str(path), row=len(text.rstrip("\n").split("\n")), column="-",
+                            expected=f"{n_fields} fields per row")
 
 
 def _line_from_parser_error(msg: str) -> int | None:

@@ -88,6 +88,12 @@ def read_sdmx_file(path: Path, ctx: AdapterContext) -> pd.DataFrame:
     empty = make_frame(ctx.dataset_id, INDICATOR=pd.Series([], dtype=str), TIME_PERIOD=pd.Series([], dtype=int))
     spec = flow_spec(ctx)
     if not spec:
+        raw = read_bytes(path)
+        if path.suffix == ".xml":  # screen even unread files: nothing unsafe sits in a data dir unnoticed
+            if not raw.strip():
+                raise WsisError("empty-file", "file is empty", file=str(path), row=1, column="-",
+                                expected="an SDMX message")
+            screen_xml(path, raw)
         empty.attrs["skipped"] = "SDMX message not mapped to a catalogue indicator (see sdmx_flows)"
         return empty
     structure = None

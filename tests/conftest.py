@@ -1,0 +1,52 @@
+"""Shared fixtures: the offline mirror, a mini data dir, and isolated WSIS_HOME folders."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from wsis.settings import Settings, get_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+SHARED = (ROOT / ".." / "shared" / "data").resolve()
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The project's offline data mirror (../shared/data); it exists on every machine and in CI."""
+    assert SHARED.is_dir(), f"the data mirror {SHARED} is missing"
+    return SHARED
+
+
+def make_data_dir(dest: Path, shared: Path) -> Path:
+    """A data dir with the mini fixtures and the mirror's reference folders linked in."""
+    shutil.copytree(DATA / "mini", dest, dirs_exist_ok=True)
+    for sub in ("framework", "classifications"):
+        (dest / sub).symlink_to(shared / sub)
+    return dest
+
+
+@pytest.fixture
+def mini_data_dir(tmp_path: Path, shared_data: Path) -> Path:
+    """A fresh copy of the mini data dir."""
+    return make_data_dir(tmp_path / "data", shared_data)
+
+
+@pytest.fixture
+def settings_factory(tmp_path: Path):
+    """Build Settings pointing at a temporary home."""
+    def make(data_dir: Path, home: Path | None = None, **kw) -> Settings:
+        return Settings(data_dir=data_dir, home=home or tmp_path / "home", **kw)
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch, tmp_path):
+    """Never let a test touch ./var: WSIS_HOME defaults to a temp folder."""
+    monkeypatch.setenv("WSIS_HOME", str(tmp_path / "env_home"))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()

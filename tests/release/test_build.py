@@ -1,0 +1,81 @@
+"""Building, publishing, reading and diffing releases on the mini data dir."""
+
+import json
+import shutil
+
+import pytest
+
+from wsis.errors import WsisError
+from wsis.release import list_releases, open_release
+from wsis.release.build import build_release
+from wsis.release.diff import diff_releases
+from wsis.release.store import current_release_id, release_path
+
+
+def test_build_publishes_immutable_release(mini_data_dir, settings_factory):
+    s = settings_factory(mini_data_dir)
+    m = build_release(s)
+    rid = m["release_id"]
+    assert current_release_id(s) == rid
+    path = release_path(s)
+    assert (path / "release.duckdb").stat().st_mode & 0o222 == 0  # read-only
+    man = json.loads((path / "manifest.json").read_text())
+    inputs = {d["path"]: d for d in man["datasets"]}
+    assert inputs["wdi/API_IT.NET.USER.ZS_DS2_en_csv_v2_mini.csv"]["sha256"]
+    assert inputs["itu_datahub/coverage.csv"]["rows"] == 3
+    assert {c["indicator"] for c in man["counts"]} >= {"IT_USE_ii99", "IT_MOB_4GNTWK", "SP_POP_TOTL"}
+    assert man["findings_summary"]["error"] == 0
+    rel = open_release(settings=s)
+    obs = rel.observations("IT_USE_ii99", areas=["KEN"], years=[2022])
+    row = obs[obs["DATASET_ID"].str.startswith("wdi:")].iloc[0]
+    assert row["OBS_VALUE"] == pytest.approx(40.8137)
+    assert row["DATASET_ID"] == "wdi:wdi/API_IT.NET.USER.ZS_DS2_en_csv_v2_mini"
+    ds = rel.datasets().set_index("DATASET_ID")
+    assert ds.loc["itu:itu_datahub/coverage", "licence"] == "ITU terms of use"
+
+
+def test_two_vintages_stay_apart(mini_data_dir, settings_factory):
+    # A second WDI vintage of the same series: both are kept, the query shows the preferred one.
+    src = mini_data_dir / "wdi" / "API_IT.NET.USER.ZS_DS2_en_csv_v2_mini.csv"
+    (mini_data_dir / "wdi" / "API_IT.NET.USER.ZS_DS2_en_csv_v2_older.csv").write_text(
+        src.read_text(encoding="utf-8-sig").replace("40.8137", "39.0"), encoding="utf-8")
+    s = settings_factory(mini_data_dir)
+    build_release(s)
+    rel = open_release(settings=s)
+    both = rel.observations("IT_USE_ii99", areas=["KEN"], years=[2022], all_vintages=True)
+    assert sorted(both["OBS_VALUE"].round(4)) == [39.0, 40.8137]
+    assert both["DATASET_ID"].nunique() == 2
+
+
+def test_failed_build_leaves_previous_release(mini_data_dir, settings_factory):
+    s = settings_factory(mini_data_dir)
+    first = build_release(s)["release_id"]
+    (mini_data_dir / "itu_datahub" / "coverage.csv").write_text("seriesCode,entityIso\n", encoding="utf-8")
+    with pytest.raises(WsisError):
+        build_release(s)
+    assert current_release_id(s) == first
+    assert [r["id"] for r in list_releases(s)] == [first]
+    assert not list((s.releases_dir).glob(".build-*"))
+
+
+def test_diff_reports_changes(mini_data_dir, settings_factory):
+    s = settings_factory(mini_data_dir)
+    a = build_release(s)["release_id"]
+    f = mini_data_dir / "itu_datahub" / "coverage.csv"
+    f.write_text(f.read_text().replace('"97.3"', '"98.0"').replace(
+        '1,"i992b"', '1,"i271pop","x",,"%",1,"KEN","Kenya","99",2024,"","",""\n1,"i992b"'), encoding="utf-8")
+    b = build_release(s)["release_id"]
+    d = diff_releases(a, b, s).set_index(["indicator", "area"])
+    assert d.loc[("IT_MOB_4GNTWK", "KEN"), "changed"] == 1
+    assert d.loc[("IT_MOB_2GNTWK", "KEN"), "added"] == 1
+    assert ("IT_MOB_4GNTWK", "UGA") not in d.index
+
+
+def test_unknown_release_is_clear(mini_data_dir, settings_factory):
+    s = settings_factory(mini_data_dir)
+    with pytest.raises(WsisError, match="no release has been built"):
+        open_release(settings=s)
+    build_release(s)
+    with pytest.raises(WsisError, match="no release 'nope'"):
+        release_path(s, "nope")
+    shutil.rmtree(s.home)
