@@ -12,7 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 import httpx
@@ -118,12 +118,16 @@ def decode_body(url: str, kind: str, body: bytes, content_type: str) -> Any:
     if kind == "xml":
         import xml.etree.ElementTree as ET  # noqa: N817 - well-formedness only; sdmx1 parses it later
 
+        import defusedxml
         import defusedxml.ElementTree as DET
 
         try:
             DET.fromstring(body)
         except ET.ParseError as exc:
             raise Retryable(f"truncated or malformed XML ({exc})") from exc
+        except defusedxml.DefusedXmlException as exc:
+            raise WsisError("fetch-unsafe-xml", f"the XML declares entities or DTDs ({type(exc).__name__})",
+                            file=url, expected="plain SDMX-ML without entity declarations") from exc
     return None
 
 
@@ -249,7 +253,3 @@ class Fetcher:
         return Fetched(url, body, data, sha256_bytes(body), resp.headers.get("ETag"),
                        resp.headers.get("Last-Modified"), ct, now, "network")
 
-
-def http_date(ts: float) -> str:
-    """An RFC 9110 HTTP-date for a POSIX timestamp."""
-    return email.utils.format_datetime(datetime.fromtimestamp(ts, UTC), usegmt=True)
