@@ -53,13 +53,15 @@ def read_all(data_dir: Path, settings: Settings, catalogue: Catalogue, areas: Ar
              progress: bool = False) -> tuple[list[SourceData], dict[str, str]]:
     """Read every recognised file of the data dir and the local datasets under ``<home>/local``."""
     files, skipped = discover(data_dir, catalogue)
+    prov_file = data_dir / "fetch_provenance.json"
+    fetched = json.loads(prov_file.read_text(encoding="utf-8")).get("files", {}) if prov_file.exists() else {}
     out: list[SourceData] = []
     with Progress(disable=not progress, transient=True) as bar:
         task = bar.add_task("reading sources", total=len(files))
         for path, prov, spec in files:
             rel = path.relative_to(data_dir).as_posix()
             bar.update(task, description=f"reading {rel[:50]}")
-            out.append(read_source(path, prov, spec, catalogue, areas, rel))
+            out.append(read_source(path, prov, spec, catalogue, areas, rel, fetched.get(rel)))
             bar.advance(task)
     local = Path(settings.home) / "local"
     if local.is_dir():

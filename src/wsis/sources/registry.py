@@ -85,9 +85,9 @@ def discover(data_dir: Path, catalogue: Catalogue) -> tuple[list[tuple[Path, Pro
     """Every data file with its provider and spec, and the files left out with the reason."""
     files, skipped = [], {}
     for p in sorted(data_dir.rglob("*")):
-        if not p.is_file() or p.name.startswith("."):
-            continue
         rel = p.relative_to(data_dir).as_posix()
+        if not p.is_file() or any(part.startswith(".") for part in rel.split("/")):
+            continue
         m = match_spec(catalogue, rel)
         if m:
             files.append((p, *m))
@@ -97,8 +97,8 @@ def discover(data_dir: Path, catalogue: Catalogue) -> tuple[list[tuple[Path, Pro
 
 
 def read_source(path: Path, provider: Provider, spec: FileSpec, catalogue: Catalogue, areas: AreaReference,
-                rel: str) -> SourceData:
-    """Read one file with its adapter and attach provenance."""
+                rel: str, fetched: dict | None = None) -> SourceData:
+    """Read one file with its adapter and attach provenance (from ``wsis fetch``'s record when given)."""
     # Import the adapter modules so they register (kept here to avoid import cycles).
     from wsis.sources import a4ai, ddf, itu, open_sdg, sdg, sdmx_reader, wdi  # noqa: F401
 
@@ -110,7 +110,10 @@ def read_source(path: Path, provider: Provider, spec: FileSpec, catalogue: Catal
     skipped = frame.attrs.get("skipped") if frame is not None else None
     if frame is None:
         frame = empty_frame()
-    prov = Provenance(dataset_id=did, provider=provider.key, adapter=spec.adapter, publisher=provider.publisher,
-                      title=spec.title, licence=provider.licence, path=rel, sha256=sha256_file(path),
-                      size=path.stat().st_size, vintage=spec.vintage)
+    fetched = fetched or {}
+    vintage = f"fetched {fetched['retrieved_at'][:10]}" if fetched.get("retrieved_at") else spec.vintage
+    prov = Provenance(dataset_id=did, provider=provider.key, adapter=spec.adapter,
+                      publisher=fetched.get("publisher") or provider.publisher, title=spec.title,
+                      licence=fetched.get("licence") or provider.licence, path=rel, sha256=sha256_file(path),
+                      size=path.stat().st_size, vintage=vintage)
     return SourceData(prov, frame, skipped)
