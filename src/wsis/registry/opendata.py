@@ -168,8 +168,16 @@ def _split(value: str) -> list[str]:
     return [v.strip() for v in (value or "").split(LIST_SEP) if v.strip()]
 
 
-def parse_import(text: str, filename: str) -> list[InitiativeIn]:
-    """Validate a CSV of initiatives; raise one ``WsisError`` listing every bad row/column."""
+def _bad_rows(filename: str, errors: list[dict[str, Any]]) -> WsisError:
+    errors = sorted(errors, key=lambda e: (e["row"], str(e["column"])))
+    first = errors[0]
+    return WsisError("bad-rows", f"{len(errors)} error(s); first: {first['message']}", file=filename,
+                     row=first["row"], column=first["column"], expected="a valid initiative row",
+                     hint="nothing was imported", status=422, extra={"errors": errors})
+
+
+def parse_import(text: str, filename: str) -> tuple[list[tuple[int, InitiativeIn]], list[dict[str, Any]]]:
+    """Check the shape of every row of a CSV of initiatives: ``([(row, item)], [errors by row/column])``."""
     reader = csv.DictReader(io.StringIO(text))
     header = reader.fieldnames or []
     missing = [c for c in REQUIRED if c not in header]
@@ -180,7 +188,7 @@ def parse_import(text: str, filename: str) -> list[InitiativeIn]:
     if unknown:
         raise WsisError("bad-header", f"unknown column {unknown[0]!r}", file=filename, row=1, column=unknown[0],
                         expected="columns " + ", ".join(IMPORT_COLUMNS), status=422)
-    items: list[InitiativeIn] = []
+    items: list[tuple[int, InitiativeIn]] = []
     errors: list[dict[str, Any]] = []
     for n, row in enumerate(reader, start=2):
         g = {k: (v or "").strip() for k, v in row.items() if k}
@@ -193,7 +201,7 @@ def parse_import(text: str, filename: str) -> list[InitiativeIn]:
                 "end_date": g.get("end_date") or None, "contact_name": g.get("contact_name", ""),
                 "contact_email": g.get("contact_email", "")}
         try:
-            items.append(InitiativeIn.model_validate(data))
+            items.append((n, InitiativeIn.model_validate(data)))
         except ValidationError as exc:
             for e in exc.errors():
                 loc = [str(p) for p in e["loc"] if not isinstance(p, int)]
@@ -202,12 +210,7 @@ def parse_import(text: str, filename: str) -> list[InitiativeIn]:
                 if loc[:1] == ["organisation"] and len(loc) > 1:
                     col = {"name": "organisation", "country": "organisation_country"}.get(loc[1], loc[1])
                 errors.append({"row": n, "column": col, "message": e["msg"]})
-    if errors:
-        first = errors[0]
-        raise WsisError("bad-rows", f"{len(errors)} error(s); first: {first['message']}", file=filename,
-                        row=first["row"], column=first["column"], expected="a valid initiative row",
-                        hint="nothing was imported", status=422, extra={"errors": errors})
-    return items
+    return items, errors
 
 
 def import_csv(reg: Registry, actor: Actor, path: Path, approve: bool = False) -> dict[str, Any]:
@@ -218,12 +221,11 @@ def import_csv(reg: Registry, actor: Actor, path: Path, approve: bool = False) -
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise WsisError("bad-file", f"cannot read file: {exc}", file=str(path), expected="a UTF-8 CSV file") from exc
-    items = parse_import(text, str(path))
+    items, errors = parse_import(text, str(path))
     from wsis.registry import common
 
     vocab = common.vocabulary(reg)
-    errors = []
-    for n, item in enumerate(items, start=2):
+    for n, item in items:
         try:
             common.check_codes(vocab, item.model_dump())
             if item.organisation.country and item.organisation.country.upper() not in vocab.countries:
@@ -233,11 +235,8 @@ def import_csv(reg: Registry, actor: Actor, path: Path, approve: bool = False) -
         except WsisError as err:
             errors.append({"row": n, "column": err.column, "message": err.message})
     if errors:
-        first = errors[0]
-        raise WsisError("bad-rows", f"{len(errors)} error(s); first: {first['message']}", file=str(path),
-                        row=first["row"], column=first["column"], expected="a valid initiative row",
-                        hint="nothing was imported", status=422, extra={"errors": errors})
-    return _import_items(reg, actor, items, approve)
+        raise _bad_rows(str(path), errors)
+    return _import_items(reg, actor, [item for _, item in items], approve)
 
 
 def _import_items(reg: Registry, actor: Actor, items: list[InitiativeIn], approve: bool) -> dict[str, Any]:

@@ -99,7 +99,11 @@ def find_duplicates(session: Session, titles: list[str], org_name: str, exclude_
                            .where(InitiativeText.initiative_id.in_(cand), Initiative.deleted_at.is_(None)))
     best: dict[int, dict[str, Any]] = {}
     for iid, title, oname in rows:
-        t_sim = max(difflib.SequenceMatcher(None, w, search.normalise(title)).ratio() for w in want)
+        norm = search.normalise(title)
+        matchers = [difflib.SequenceMatcher(None, w, norm) for w in want]
+        if max(m.quick_ratio() for m in matchers) < DUPLICATE_THRESHOLD - 0.25:
+            continue  # cannot reach the threshold even with an identical organisation
+        t_sim = max(m.ratio() for m in matchers)
         o_sim = difflib.SequenceMatcher(None, org_norm, search.normalise(oname)).ratio()
         score = round(0.75 * t_sim + 0.25 * o_sim, 3)
         if score >= DUPLICATE_THRESHOLD and score > best.get(iid, {}).get("score", 0):
@@ -125,6 +129,8 @@ def submit_initiative(reg: Registry, actor: Actor, data: InitiativeIn,
     if idempotency_key is not None and (len(idempotency_key) > 100 or not idempotency_key.isprintable()):
         raise WsisError("bad-idempotency-key", "Idempotency-Key must be 1-100 printable characters", status=422)
     owner = actor.user_id or 0
+    with reg.read() as rs:  # outside the write transaction: SQLite holds its write lock for less time
+        dups = find_duplicates(rs, [t.title for t in data.texts], data.organisation.name)
 
     def txn(s: Session) -> dict[str, Any]:
         if idempotency_key and actor.user_id is not None:
@@ -132,7 +138,6 @@ def submit_initiative(reg: Registry, actor: Actor, data: InitiativeIn,
                                                       Initiative.idempotency_key == idempotency_key))
             if prior is not None:
                 return {"initiative": _snapshot(s, prior), "possible_duplicates": [], "replayed": True}
-        dups = find_duplicates(s, [t.title for t in data.texts], data.organisation.name)
         org = organisation_id(s, data.organisation.name, data.organisation.stakeholder_group,
                               data.organisation.country)
         ini = Initiative(organisation_id=org, owner_id=actor.user_id, status=data.status,
