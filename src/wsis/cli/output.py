@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
-import pandas as pd
-from rich.console import Console
-from rich.table import Table
+if TYPE_CHECKING:  # pandas is imported lazily: `wsis --help` must start fast on old laptops
+    import pandas as pd
 
 
 def emit(df: pd.DataFrame, fmt: str = "table", title: str | None = None) -> None:
     """Print a frame as a rich table, CSV or JSON records."""
+    import pandas as pd
+    from rich.console import Console
+    from rich.table import Table
+
     if fmt == "csv":
         df.to_csv(sys.stdout, index=False)
     elif fmt == "json":
