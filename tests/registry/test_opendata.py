@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from tests.registry.conftest import initiative_payload
+
 from wsis.errors import WsisError
 from wsis.registry import services
 from wsis.registry.backup import backup, restore

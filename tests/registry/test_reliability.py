@@ -13,8 +13,8 @@ import time
 
 import httpx
 from sqlalchemy import func, select, text
-
 from tests.registry.conftest import initiative_payload
+
 from wsis.registry.db import Registry
 from wsis.registry.models import ApiToken, Initiative, InitiativeText, SearchDoc, User, Version
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-
 from tests.registry.conftest import PASSWORD, initiative_payload, login
+
 from wsis.errors import WsisError
 from wsis.registry import auth, services
 from wsis.registry.policy import ACTIONS, ANONYMOUS, Actor, can, session_actor, token_actor

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from tests.registry.conftest import initiative_payload
+
 from wsis.errors import WsisError
 from wsis.registry import services
 from wsis.registry.policy import ANONYMOUS

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 import yaml
-
 from tests.registry.conftest import _data_dir
+
 from wsis.errors import WsisError
 from wsis.registry import commitments, tracking
 from wsis.registry.commitments import report_status

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
-
 from tests.registry.conftest import PASSWORD
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -43,10 +44,8 @@ def secret_key(settings: Settings) -> bytes:
         tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
         tmp.write_text(secrets.token_hex(32))
         tmp.chmod(0o600)
-        try:
+        with contextlib.suppress(FileExistsError):
             path.hardlink_to(tmp)  # first writer wins, never overwritten
-        except FileExistsError:
-            pass
         tmp.unlink()
     return path.read_text().strip().encode()
 

@@ -1,7 +1,7 @@
 """Initial schema: every registry table, plus the full-text index (SQLite FTS5 or PostgreSQL tsvector).
 
 Revision ID: 0001
-Revises: 
+Revises: (none)
 Create Date: 2026-11-28 19:09:52.667941
 """
 
