@@ -104,3 +104,13 @@ def test_sdmx_reader_reads_real_messages(shared_data):
 def test_unmapped_sdmx_is_skipped_with_reason(env):
     sd = _read(env, "sdmx/ECB_EXR/ng-ts.xml")
     assert len(sd.frame) == 0 and "not mapped" in sd.skipped
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5])
+def test_sdmx_csv_without_structure(shared_data, n):
+    from wsis.sources.sdmx_reader import read_sdmx_csv
+
+    df = read_sdmx_csv(shared_data / f"sdmx/v3/csv/example-0{n}.csv")
+    assert {"DIM_1", "DIM_2", "value"} <= set(df.columns)
+    assert df["value"].iloc[0] == pytest.approx(12.4)
+    assert df["DIM_1"].iloc[0] == "A"

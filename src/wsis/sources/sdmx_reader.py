@@ -61,6 +61,36 @@ def read_message(path: Path, structure=None):
                         column="-", expected="SDMX-ML 2.1, SDMX-JSON or SDMX-CSV") from None
 
 
+def read_sdmx_csv(path: Path) -> pd.DataFrame:
+    """SDMX-CSV 1.0/2.0 without a structure message: dimension and attribute columns plus ``value``.
+
+    sdmx1 reads SDMX-CSV only with its data structure; files that arrive alone are read here. Headers and
+    cells may carry labels (``DIM_1: Dimension 1``, ``A: Value A``): the id before ``": "`` is kept. Files
+    delimited by semicolons use a decimal comma.
+    """
+    import io
+
+    from wsis.sources.base import decode_text, read_csv_strict
+
+    text = decode_text(path, read_bytes(path))
+    first = text.split("\n", 1)[0]
+    sep = ";" if first.count(";") > first.count(",") else ","
+    df = read_csv_strict(path, text=text) if sep == "," else pd.read_csv(io.StringIO(text), dtype=str, sep=";",
+                                                                          keep_default_na=False)
+    df.columns = [c.split(":")[0].split("[")[0].strip() for c in df.columns]
+    measures = [c for c in df.columns if c.startswith("OBS_VALUE")]
+    if "OBS_VALUE" not in df and measures:  # several measures (SDMX 3.0): the first is the value
+        df = df.rename(columns={measures[0]: "OBS_VALUE"})
+    if "OBS_VALUE" not in df:
+        raise WsisError("missing-column", "SDMX-CSV has no OBS_VALUE column", file=str(path), row=1,
+                        column="OBS_VALUE", expected="an SDMX-CSV data file")
+    for c in df.columns:
+        if c not in ("OBS_VALUE", "_ROW") and df[c].str.contains(": ", regex=False).any():
+            df[c] = df[c].str.split(": ", n=1).str[0]
+    df["value"] = pd.to_numeric(df.pop("OBS_VALUE").str.replace(",", "."), errors="coerce")
+    return df.drop(columns=["_ROW"], errors="ignore")
+
+
 def message_frame(msg) -> pd.DataFrame:
     """A data message as a flat frame: one column per dimension, ``value``, and attributes."""
     import sdmx
@@ -100,8 +130,10 @@ def read_sdmx_file(path: Path, ctx: AdapterContext) -> pd.DataFrame:
     if spec.get("structure"):
         smsg = read_message(path.parent / Path(spec["structure"]).name)
         structure = next(iter(smsg.structure.values()), None)
-    msg = read_message(path, structure=structure)
-    df = message_frame(msg)
+    if path.suffix == ".csv" and structure is None:
+        df = read_sdmx_csv(path)
+    else:
+        df = message_frame(read_message(path, structure=structure))
     if df.empty:
         raise WsisError("no-data-rows", "SDMX message has no observations", file=str(path), row=1, column="-",
                         expected="a data message with observations")
