@@ -10,8 +10,8 @@ from wsis.checks.coverage import CoverageGap
 from wsis.checks.duplicates import DuplicateKey
 from wsis.checks.jumps import YearOnYearJump
 from wsis.checks.ranges import NegativeCount, PercentRange
-from wsis.checks.unknown_codes import UnknownArea, UnknownIndicator
 from wsis.checks.units import UnitMismatch
+from wsis.checks.unknown_codes import UnknownArea, UnknownIndicator
 from wsis.reference import load_areas
 from wsis.sources.base import make_frame
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from tests.conftest import DATA, make_data_dir
+
 from wsis.errors import WsisError
 from wsis.release.build import build_release
 from wsis.release.store import current_release_id
@@ -71,10 +71,9 @@ def test_bad_file(name, published):
 
 
 @pytest.mark.parametrize("name", ["wdi_latin1.csv", "itu_unknown_series.csv", "sdmx_entity_bomb.xml"])
-def test_cli_exit_code_and_one_line(name, published, tmp_path):
+def test_cli_exit_code_and_one_line(name, published, tmp_path, shared_data):
     case = CASES[name]
-    data = make_data_dir(tmp_path / "data", Path(published.data_dir).parent.parent / "shared" / "data"
-                         if False else Path(os.path.realpath(Path(published.data_dir) / "framework")).parent)
+    data = make_data_dir(tmp_path / "data", shared_data)
     target = data / case["target"]
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes((BAD / name).read_bytes())

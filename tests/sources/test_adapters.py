@@ -1,6 +1,5 @@
 """Source adapters on the real files of the mirror (integration) and on hand-made edge cases."""
 
-from pathlib import Path
 
 import pytest
 

@@ -65,7 +65,7 @@ class Check:
         if bad.empty:
             return
         groups = bad.groupby("DATASET_ID", sort=True) if per_dataset else [(None, bad)]
-        for did, g in groups:
+        for _did, g in groups:
             r = g.iloc[0]
             yield Finding(self.name, severity, message.format(**r.to_dict(), n=len(g)), dataset_id=r["DATASET_ID"],
                           indicator=r["INDICATOR"], area=r["REF_AREA"], file=ctx.paths.get(r["DATASET_ID"]),
@@ -79,8 +79,8 @@ def all_checks() -> list[Check]:
     from wsis.checks.duplicates import DuplicateKey
     from wsis.checks.jumps import YearOnYearJump
     from wsis.checks.ranges import NegativeCount, PercentRange
-    from wsis.checks.unknown_codes import UnknownArea, UnknownIndicator
     from wsis.checks.units import UnitMismatch
+    from wsis.checks.unknown_codes import UnknownArea, UnknownIndicator
 
     return [UnknownIndicator(), UnknownArea(), DuplicateKey(), PercentRange(), NegativeCount(), UnitMismatch(),
             YearOnYearJump(), CoverageGap()]

@@ -28,6 +28,6 @@ class YearOnYearJump(Check):
         big = np.where(pt, (o["OBS_VALUE"] - prev).abs() > MAX_POINTS,
                        (ratio > MAX_FACTOR) & (np.minimum(o["OBS_VALUE"], prev) > 1))
         mask = same & big
-        for ind, g in o[mask].groupby("INDICATOR"):
+        for _ind, g in o[mask].groupby("INDICATOR"):
             yield from self.first_rows(g, g.index == g.index, ctx, "warning",
                                        "jump to {OBS_VALUE} in {TIME_PERIOD} for {REF_AREA} ({n} such jumps)")
