@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     port: int = 8000
     lang_default: str = "en"
     compute_backend: str = Field(default="duckdb", pattern="^(duckdb|pyspark)$")
+    impute: str = Field(default="none", pattern="^(none|interpolate|nearest|both)$",
+                        description="gap filling of country values before aggregating (flagged OBS_STATUS=E)")
+    impute_max_years: int = Field(default=3, ge=0, description="longest gap / distance filled by imputation")
     survey_max_cv: float = 0.30
     survey_min_n: int = 30
     survey_flag_cv: float = 0.15

@@ -1,0 +1,1 @@
+"""The compute layer: group aggregates, gaps, targets, progress and the outcome-document fact-check."""
