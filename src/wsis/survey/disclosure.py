@@ -68,5 +68,6 @@ def apply(out: pd.DataFrame, by_cols: list[str], settings: Settings) -> pd.DataF
     parity = out["statistic"] == "parity"
     out.loc[~parity, "flag"] = complementary(out.loc[~parity], by_cols)
     hide = out["flag"].isin(["S", "C"])
-    out.loc[hide, HIDDEN] = np.nan
+    hidden = HIDDEN + [c for c in out.columns if c.startswith(("ci_low_", "ci_high_"))]
+    out.loc[hide, hidden] = np.nan
     return out

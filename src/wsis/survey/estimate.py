@@ -102,7 +102,7 @@ class _Cells:
 
 
 def _taylor(agg: pd.DataFrame, prep: domains.Prepared, design: DesignSpec, ind: IndicatorsSpec,
-            design_file: str, step: Any) -> list[dict]:
+            design_file: str, step: Any, extra: tuple[str, ...]) -> list[dict]:
     stage_cols = [c for pair in prep.stage_keys for c in pair]
     units = agg[stage_cols].drop_duplicates().reset_index(drop=True)
     unit = agg[stage_cols].merge(units.reset_index(), on=stage_cols, how="left")["index"].to_numpy()
@@ -137,7 +137,7 @@ def _taylor(agg: pd.DataFrame, prep: domains.Prepared, design: DesignSpec, ind: 
     for spec_by in ind.by:
         keys = [by_keys_all[prep.by.index(b)] for b in spec_by]
         cells = _Cells(agg, keys, unit, len(units))
-        zs, meta = [], []
+        zs, meta, pres = [], [], []
         for k, spec in enumerate(ind.indicators):
             Yd, Wd, Nd = cells.dense(f"Y{k}"), cells.dense(f"W{k}"), cells.dense(f"N{k}")
             Xd = cells.dense(f"X{k}") if spec.statistic == "ratio" else None
@@ -152,6 +152,7 @@ def _taylor(agg: pd.DataFrame, prep: domains.Prepared, design: DesignSpec, ind: 
             df = np.array([len(np.unique(c1[present[:, j]])) - len(np.unique(s1[present[:, j]]))
                            for j in range(cells.n_cells)], dtype=float)
             zs.append(z)
+            pres.append(present)
             meta.append((k, spec, theta, vsrs, df, N, W))
         par_meta = []
         for p in ind.parity:
@@ -165,18 +166,19 @@ def _taylor(agg: pd.DataFrame, prep: domains.Prepared, design: DesignSpec, ind: 
                 r = th[jn] / th[jd]
                 zp = (z[:, jn] - r * z[:, jd]) / th[jd]
             zs.append(zp[:, None])
+            pres.append((pres[k][:, jn] | pres[k][:, jd])[:, None])
             par_meta.append((p, k, jn, jd, r))
         allz = np.hstack(zs) if zs else np.zeros((len(units), 0))
         try:
-            var = taylor.recvar(allz, stages, design.lonely_psu, recurse)
+            var = taylor.recvar(allz, stages, design.lonely_psu, recurse, np.hstack(pres) if pres else None)
         except taylor.LonelyPsuError as exc:
             raise _lonely_error(exc, stages, design, design_file) from exc
         off = 0
-        for k, spec, theta, vsrs, df, N, W in meta:
+        for _k, spec, theta, vsrs, df, N, W in meta:
             v = var[off: off + cells.n_cells]
             off += cells.n_cells
             se_eta = ci.logit_se(theta, v)
-            rows += _rows(spec, spec_by, cells.labels, keys, theta, v, vsrs, df, N, W, se_eta, ind)
+            rows += _rows(spec, spec_by, cells.labels, keys, theta, v, vsrs, df, N, W, se_eta, ind, extra)
         full_df = float(len(np.unique(c1)) - len(np.unique(s1)))
         for p, k, jn, jd, r in par_meta:
             v = var[off]
@@ -209,20 +211,13 @@ def _parity_cells(labels: pd.DataFrame, key: str, p: Any) -> tuple[int, int]:
 
 def _rows(spec: Any, spec_by: list[str], labels: pd.DataFrame, keys: list[str], theta: np.ndarray,
           var: np.ndarray, vsrs: np.ndarray, df: np.ndarray, N: np.ndarray, W: np.ndarray,
-          se_eta: np.ndarray, ind: IndicatorsSpec) -> list[dict]:
+          se_eta: np.ndarray, ind: IndicatorsSpec, extra: tuple[str, ...] = ()) -> list[dict]:
     se = np.sqrt(var)
-    if spec.statistic == "proportion":
-        method = ind.ci
-        if method == "logit":
-            lo, hi = ci.logit(theta, se_eta, df, ind.level)
-        elif method == "korn-graubard":
-            lo, hi = ci.korn_graubard(theta, var, N, df, ind.level)
-        elif method == "wilson":
-            lo, hi = ci.wilson(theta, var, df, ind.level)
-        else:
-            lo, hi = ci.wald(theta, se, df, ind.level)
-    else:
-        lo, hi = ci.wald(theta, se, df, ind.level)
+    lo, hi = _interval(ind.ci, spec.statistic, theta, var, se, se_eta, N, df, ind.level)
+    extra_ci = {}
+    for m in extra:
+        elo, ehi = _interval(m, spec.statistic, theta, var, se, se_eta, N, df, ind.level)
+        extra_ci[m] = (elo, ehi)
     with np.errstate(invalid="ignore", divide="ignore"):
         deff = var / vsrs
         cv = se / np.abs(theta)
@@ -234,8 +229,21 @@ def _rows(spec: Any, spec_by: list[str], labels: pd.DataFrame, keys: list[str], 
         out.append({"indicator": spec.code, "series": spec.series or "", "statistic": spec.statistic,
                     "by": ",".join(spec_by), **dom, "estimate": theta[j], "se": se[j], "ci_low": lo[j],
                     "ci_high": hi[j], "deff": deff[j], "df": df[j], "n": int(N[j]), "population": W[j],
-                    "cv": cv[j]})
+                    "cv": cv[j], **{f"ci_{side}_{m}": v[i][j] for m, v in extra_ci.items()
+                                    for i, side in enumerate(("low", "high"))}})
     return out
+
+
+def _interval(method: str, statistic: str, theta: np.ndarray, var: np.ndarray, se: np.ndarray,
+              se_eta: np.ndarray, n: np.ndarray, df: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """CI of one method for proportions; means, totals and ratios always get ``est -/+ t_df se``."""
+    if statistic != "proportion" or method == "wald":
+        return ci.wald(theta, se, df, level)
+    if method == "logit":
+        return ci.logit(theta, se_eta, df, level)
+    if method == "korn-graubard":
+        return ci.korn_graubard(theta, var, n, df, level)
+    return ci.wilson(theta, var, df, level)
 
 
 def _parity_row(p: Any, ind: IndicatorsSpec, r: float, v: float, df: float, n: float) -> dict:
@@ -249,7 +257,7 @@ def _parity_row(p: Any, ind: IndicatorsSpec, r: float, v: float, df: float, n: f
 
 
 def _replicate(agg: pd.DataFrame, facs: pd.DataFrame, prep: domains.Prepared, design: DesignSpec,
-               ind: IndicatorsSpec, design_file: str, step: Any) -> list[dict]:
+               ind: IndicatorsSpec, design_file: str, step: Any, extra: tuple[str, ...]) -> list[dict]:
     spec_r = design.replicates
     assert spec_r is not None
     n_rep = len(prep.rep_cols)
@@ -291,7 +299,7 @@ def _replicate(agg: pd.DataFrame, facs: pd.DataFrame, prep: domains.Prepared, de
             df = np.array([replicate.rank_df(fac_matrix[member & (cell_of_fac == j)])
                            for j in range(len(labels))], dtype=float)
             thetas_by_k[k] = (theta, th_r)
-            rows += _rows(spec, spec_by, labels, keys, theta, var, vsrs, df, N, W, se_eta, ind)
+            rows += _rows(spec, spec_by, labels, keys, theta, var, vsrs, df, N, W, se_eta, ind, extra)
         for p in ind.parity:
             if spec_by != [p.by]:
                 continue
@@ -310,16 +318,21 @@ def _replicate(agg: pd.DataFrame, facs: pd.DataFrame, prep: domains.Prepared, de
 
 def estimate(microdata_path: Path | str, design: Path | str | dict, indicators: Path | str | dict,
              settings: Settings | None = None, *, backend: str | None = None, con: Any = None,
-             progress: bool = False) -> pd.DataFrame:
+             progress: bool = False, extra_ci: tuple[str, ...] | list[str] = ()) -> pd.DataFrame:
     """Estimate every indicator for every domain; one row per indicator x domain (see VALUE_COLUMNS).
 
-    ``design`` and ``indicators`` are YAML paths or dicts. ``backend`` is duckdb (default from settings)
-    or pyspark; ``con`` reuses an Ibis connection. ``progress`` shows a rich progress bar.
+    ``microdata_path`` is a file or an Ibis table. ``design`` and ``indicators`` are YAML paths or dicts.
+    ``backend`` is duckdb (default from settings) or pyspark; ``con`` reuses an Ibis connection.
+    ``progress`` shows a rich progress bar. ``extra_ci`` adds ``ci_low_<method>``/``ci_high_<method>``
+    columns for other interval methods.
     """
     settings = settings or get_settings()
     dspec, dfile = load_design(design)
     ispec, ifile = load_indicators(indicators)
-    mfile = str(microdata_path)
+    is_table = hasattr(microdata_path, "select")
+    mfile = "<table>" if is_table else str(microdata_path)
+    if is_table and con is None:
+        con = microdata_path._find_backend()
     con = con or microdata.connect(backend or settings.compute_backend)
     bar = _progress(progress)
     with bar as pb:
@@ -329,7 +342,8 @@ def estimate(microdata_path: Path | str, design: Path | str | dict, indicators: 
             if pb:
                 pb.advance(task)
 
-        table = microdata.open_table(microdata_path, con)
+        table = (microdata_path if hasattr(microdata_path, "columns") and hasattr(microdata_path, "select")
+                 else microdata.open_table(microdata_path, con))
         rep_cols = (microdata.replicate_columns(dspec, list(table.columns), dfile)
                     if dspec.is_replicate else [])
         microdata.check_columns(table, dspec, dfile, ispec, ifile)
@@ -340,17 +354,18 @@ def estimate(microdata_path: Path | str, design: Path | str | dict, indicators: 
             agg = domains.replicate_sums(prep)
             facs = domains.replicate_factor_rows(prep)
             step()
-            rows = _replicate(agg, facs, prep, dspec, ispec, dfile, step)
+            rows = _replicate(agg, facs, prep, dspec, ispec, dfile, step, tuple(extra_ci))
         else:
             agg = domains.taylor_sums(prep)
             step()
-            rows = _taylor(agg, prep, dspec, ispec, dfile, step)
+            rows = _taylor(agg, prep, dspec, ispec, dfile, step, tuple(extra_ci))
     by_cols = ispec.by_columns()
-    out = pd.DataFrame(rows, columns=[*BASE_COLUMNS, *by_cols, *VALUE_COLUMNS[:-1]])
+    extra_cols = [f"ci_{side}_{m}" for m in extra_ci for side in ("low", "high")]
+    out = pd.DataFrame(rows, columns=[*BASE_COLUMNS, *by_cols, *VALUE_COLUMNS[:-1], *extra_cols])
     for c in by_cols:
         out[c] = out[c].astype(object)
     out = disclosure.apply(out, by_cols, settings)
-    out.attrs["provenance"] = {"microdata": str(Path(mfile).resolve()), "design": dfile, "indicators": ifile,
+    out.attrs["provenance"] = {"microdata": mfile if is_table else str(Path(mfile).resolve()), "design": dfile, "indicators": ifile,
                                "backend": con.name}
     return out
 

@@ -58,8 +58,17 @@ def variance(thetas: np.ndarray, theta: np.ndarray, scale: float, rscales: np.nd
     return scale * (dev**2 * rs).sum(axis=0)
 
 
-def rank_df(factors: np.ndarray) -> int:
-    """Design degrees of freedom of a replicate design: rank of the replicate weights minus 1."""
+def rank_df(factors: np.ndarray, tol: float = 1e-5) -> int:
+    """Design degrees of freedom of a replicate design: rank of the replicate weights minus 1.
+
+    As R's ``qr(weights, tol=1e-5)$rank``: a column counts when the part of it not explained by the
+    earlier columns keeps more than ``tol`` of its norm (Householder QR, columns in order).
+    """
     if factors.size == 0:
         return 0
-    return int(np.linalg.matrix_rank(factors)) - 1
+    m = np.asarray(factors, float)
+    norms = np.linalg.norm(m, axis=0)
+    r = np.linalg.qr(m, mode="r")
+    diag = np.abs(np.diag(r))
+    keep = norms > 0
+    return int(np.sum(diag[keep[: len(diag)]] > tol * norms[: len(diag)][keep[: len(diag)]])) - 1

@@ -54,8 +54,12 @@ def _first(values: np.ndarray, codes: np.ndarray, ngroups: int) -> np.ndarray:
 
 
 def onestage(z: np.ndarray, stage: Stage, parent: np.ndarray, mult: np.ndarray, lonely: str,
-             stage_no: int) -> np.ndarray:
-    """Variance contribution of one stage, summed over parents; ``mult`` per unit scales each parent."""
+             stage_no: int, present: np.ndarray | None = None) -> np.ndarray:
+    """Variance contribution of one stage, summed over parents; ``mult`` per unit scales each parent.
+
+    ``present`` (unit x column, bool) marks units with rows in each column's domain: under
+    ``average`` R counts only the strata a domain reaches (its design is cut to the domain rows).
+    """
     _, ccode = np.unique(stage.cluster, return_inverse=True)
     nclus = int(ccode.max()) + 1 if len(ccode) else 0
     totals = _group_sum(z, ccode, nclus)
@@ -94,15 +98,21 @@ def onestage(z: np.ndarray, stage: Stage, parent: np.ndarray, mult: np.ndarray, 
     _, pcode = np.unique(h_parent, return_inverse=True)
     npar = int(pcode.max()) + 1 if len(pcode) else 0
     per_parent = _group_sum(contrib, pcode, npar)
-    nst = np.bincount(pcode, minlength=npar).astype(float)
-    nok = np.bincount(pcode, weights=ok.astype(float), minlength=npar)
+    if present is None:
+        pres_h = np.ones((nstrat, z.shape[1]))
+    else:
+        pres_c = _group_sum(present.astype(float), ccode, nclus) > 0
+        pres_h = (_group_sum(pres_c.astype(float), scode, nstrat) > 0).astype(float)
+    nst = _group_sum(pres_h, pcode, npar)
+    nok = _group_sum(pres_h * ok[:, None], pcode, npar)
     with np.errstate(invalid="ignore", divide="ignore"):
         adj = np.where(nok > 0, nst / nok, np.nan)
     p_mult = _first(h_mult, pcode, npar)
-    return (per_parent * (adj * p_mult)[:, None]).sum(axis=0)
+    return np.nan_to_num(per_parent * adj * p_mult[:, None]).sum(axis=0)
 
 
-def recvar(z: np.ndarray, stages: list[Stage], lonely: str = "fail", recurse: bool = False) -> np.ndarray:
+def recvar(z: np.ndarray, stages: list[Stage], lonely: str = "fail", recurse: bool = False,
+           present: np.ndarray | None = None) -> np.ndarray:
     """Variance of each column of ``z`` (scores summed to finest units) under the multistage design.
 
     ``recurse`` is True when an fpc was given (R recurses into later stages only then).
@@ -115,7 +125,7 @@ def recvar(z: np.ndarray, stages: list[Stage], lonely: str = "fail", recurse: bo
     mult = np.ones(n)
     total = np.zeros(z.shape[1])
     for k, st in enumerate(stages):
-        total += onestage(z, st, parent, mult, lonely, k + 1)
+        total += onestage(z, st, parent, mult, lonely, k + 1, present)
         if not recurse or k + 1 == len(stages):
             break
         pop = np.full(n, np.inf) if st.popsize is None else st.popsize.astype(float)
