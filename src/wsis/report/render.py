@@ -1,0 +1,140 @@
+"""Render the assembled report to HTML (Jinja2, inline SVG charts from the web app) and to PDF (WeasyPrint)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from wsis.release.reader import Release
+from wsis.report.numbers import Fact, fmt, scaled
+from wsis.report.wording import Wording
+from wsis.web import charts, data
+
+Progress = Callable[[str], None]
+FONTS = {"ar": '"Noto Naskh Arabic", "Noto Sans Arabic", "Noto Sans", "DejaVu Sans", sans-serif',
+         "zh": '"Noto Sans CJK SC", "Noto Sans", "DejaVu Sans", sans-serif'}
+DEFAULT_FONT = '"Noto Sans", "DejaVu Sans", "Noto Sans CJK SC", "Noto Sans Arabic", sans-serif'
+
+
+class Counter:
+    """Figure and table numbers, in document order."""
+
+    def __init__(self) -> None:
+        self.n = {"figure": 0, "table": 0}
+
+    def next(self, kind: str) -> int:
+        """The next number of ``kind``."""
+        self.n[kind] += 1
+        return self.n[kind]
+
+
+def _ref_json(ref: dict[str, Any]) -> str:
+    return json.dumps(ref, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+class Labels:
+    """Names of areas, indicators, units and codes in the report's language."""
+
+    def __init__(self, rel: Release, w: Wording):
+        self.rel, self.w = rel, w
+        self.names = data.names(rel, w.lang)
+        ind = data.indicators(rel)
+        self.ind_en = dict(zip(ind["INDICATOR"], ind["name"]))
+
+    def area(self, code: str | None) -> str:
+        """An area's name (the wording's group labels first, then the release's names)."""
+        if code is None:
+            return "–"
+        return self.w.label(f"area.{code}", self.names.get(code, code))
+
+    def indicator(self, code: str) -> Markup:
+        """An indicator's name; English catalogue names are marked ``lang="en"`` when not translated."""
+        if self.w.has(f"indicator.{code}"):
+            return Markup(escape(self.w.raw(f"indicator.{code}")))
+        name = self.ind_en.get(code, code)
+        return Markup(escape(name)) if self.w.lang == "en" else Markup(f'<span lang="en">{escape(name)}</span>')
+
+    def unit(self, unit: str | None) -> str:
+        """The unit written out."""
+        return self.w.label(f"unit.{unit}", unit or "")
+
+    def code(self, group: str, code: Any) -> str:
+        """A status, light, finance type... label."""
+        return self.w.label(f"{group}.{code}", str(code))
+
+
+def make_env() -> Environment:
+    """The Jinja2 environment of the report templates (autoescaped, strict, no whitespace surprises)."""
+    env = Environment(loader=PackageLoader("wsis.report", "templates"), autoescape=select_autoescape(["html"]),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    return env
+
+
+def num(fact: Fact | None, lang: str) -> Markup:
+    """A number as ``<data value=raw data-ref=provenance>stated</data>``."""
+    if fact is None:
+        return Markup("–")
+    return Markup('<data value="{}" data-decimals="{}" data-ref="{}">{}</data>').format(
+        repr(float(fact.value)), fact.decimals, _ref_json(fact.ref), fact.text(lang))
+
+
+def people(fact: Fact | None, w: Wording) -> Markup:
+    """A large count of people in words (three significant figures)."""
+    if fact is None:
+        return Markup("–")
+    text, stated, dec = scaled(fact.value, w.lang, {"million": w.raw("words.million"),
+                                                    "billion": w.raw("words.billion")}, digits=fact.decimals)
+    return Markup('<data value="{}" data-stated="{}" data-ref="{}">{}</data>').format(
+        repr(float(fact.value)), repr(stated), _ref_json(fact.ref), text)
+
+
+def build_charts(rel: Release, content: dict[str, Any], labels: Labels, w: Wording,
+                 progress: Progress | None = None) -> dict[str, str]:
+    """SVG charts with the web app's chart functions: trends and bar charts of each breakdown."""
+    out: dict[str, str] = {}
+    for block in content["divides"]:
+        code, unit = block["indicator"], labels.unit(block["unit"])
+        tr = block["trend"]
+        if not tr.empty:
+            df = pd.DataFrame({"year": tr["year"].astype(int), "value": tr["value"].astype(float),
+                               "series": [labels.area(a) for a in tr["area"]]})
+            out[f"{block['topic']}-trend"] = charts.line_chart(rel.id, df, unit, width=560, height=220)
+        for name, bd in block["breakdowns"].items():
+            if len(bd["rows"]) >= 2:
+                df = pd.DataFrame({"label": [labels.area(r["area"]) for r in bd["rows"]],
+                                   "value": [r["fact"].stated for r in bd["rows"]]})
+                out[f"{block['topic']}-{name}"] = charts.bar_chart(rel.id, df, unit, width=440)
+        if progress:
+            progress(f"charts {code}")
+    return out
+
+
+def render_html(rel: Release, content: dict[str, Any], meta: dict[str, Any], lang: str,
+                progress: Progress | None = None) -> str:
+    """The report as one self-contained HTML document."""
+    w = Wording(lang)
+    labels = Labels(rel, w)
+    svgs = build_charts(rel, content, labels, w, progress)
+    env = make_env()
+    css = env.loader.get_source(env, "report.css")[0]
+    font = FONTS.get(lang, DEFAULT_FONT)
+    tpl = env.get_template("report.html")
+    html = tpl.render(c=content, m=meta, t=w, lang=lang, dir="rtl" if lang == "ar" else "ltr",
+                      css=Markup(css.replace("__FONT__", font)), L=labels, svgs=svgs, counter=Counter(),
+                      num=lambda f: num(f, lang), people=lambda f: people(f, w),
+                      fmt=lambda v, d=0: fmt(v, lang, d), Markup=Markup)
+    if progress:
+        progress("html")
+    return html
+
+
+def render_pdf(html: str, path, base_url: str | None = None) -> None:
+    """Write a tagged, paginated PDF of the HTML with WeasyPrint (fonts come from fontconfig)."""
+    from weasyprint import HTML
+
+    HTML(string=html, base_url=base_url).write_pdf(str(path), pdf_tags=True, uncompressed_pdf=False)
