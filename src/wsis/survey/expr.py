@@ -11,6 +11,7 @@ Examples: ``internet_use``, ``q12 in (1, 2)``, ``age >= 15 and sex == 'F'``.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -178,14 +179,19 @@ def is_condition(node: Node) -> bool:
 def _lit_for(col: Any, value: Any) -> Any:
     import ibis
 
-    # compare string columns with text and numeric columns with numbers
+    # compare string columns with text and numeric columns with numbers; CSV readers may turn Yes/No into
+    # booleans, so text literals compare with them as true/false
+    if col.type().is_boolean() and isinstance(value, str | int | float):
+        low = str(value).strip().lower()
+        if low in ("yes", "true", "t", "y", "1", "1.0"):
+            return ibis.literal(True)
+        if low in ("no", "false", "f", "n", "0", "0.0"):
+            return ibis.literal(False)
     if col.type().is_string() and not isinstance(value, str):
         value = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
     elif col.type().is_numeric() and isinstance(value, str):
-        try:
+        with contextlib.suppress(ValueError):
             value = float(value)
-        except ValueError:
-            pass
     return ibis.literal(value)
 
 

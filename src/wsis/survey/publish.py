@@ -60,7 +60,6 @@ def publish(result: Path | str, area: str, year: int, settings: Settings | None 
             raise WsisError("yaml-invalid", "series map must be a mapping code: SERIES", file=str(series_map))
         smap = {str(k): str(v) for k, v in loaded.items()}
     rows = []
-    by_cols = ispec.by_columns()
     for r in df.to_dict("records"):
         if r["flag"] in ("S", "C") or r["statistic"] == "parity":
             continue

@@ -80,7 +80,7 @@ def onestage(z: np.ndarray, stage: Stage, parent: np.ndarray, mult: np.ndarray, 
         with np.errstate(invalid="ignore", divide="ignore"):
             f_c = np.where(np.isinf(c_pop), 1.0, (c_pop - n_c) / c_pop)
     f_h = _first(f_c, scode, nstrat)
-    single = n_h == 1
+    single = (n_h == 1) & (f_h >= 1e-7)  # R returns 0 for census strata before the lonely-PSU rule
     if single.any() and lonely == "fail":
         raise LonelyPsuError(stage_no, int(np.flatnonzero(single)[0]))
     centred = totals - means[scode]
