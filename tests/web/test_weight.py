@@ -12,10 +12,10 @@ PAGES = ["/", "/indicators/IT_USE_ii99", "/areas/KEN", "/groups/LDC", "/action-l
          "/releases", "/indicators", "/ar/", "/ar/indicators/IT_USE_ii99", "/ar/areas/KEN", "/ar/action-lines/C2"]
 
 
-def _fetch(url: str) -> tuple[bytes, dict]:
+def _fetch(url: str):
     req = urllib.request.Request(url, headers={"accept-encoding": "gzip"})
     with urllib.request.urlopen(req, timeout=30) as r:  # urllib does not decompress: these are wire bytes
-        return r.read(), dict(r.headers)
+        return r.read(), r.headers
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -25,6 +25,7 @@ def test_page_weight_within_budget(live_server, path):
     import gzip
 
     html = gzip.decompress(body).decode()
+    assert "<h1>" in html
     total = len(body)
     assets = set(re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js|svg))"', html))
     for a in assets:

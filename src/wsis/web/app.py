@@ -9,6 +9,7 @@ cache keyed by release id, language and URL — a release is immutable, so a key
 from __future__ import annotations
 
 import hashlib
+from contextlib import asynccontextmanager
 import threading
 from collections import OrderedDict
 from email.utils import format_datetime
@@ -169,10 +170,28 @@ def install_handlers(app: FastAPI) -> None:
         return problem(err) if _wants_json(request) else error_page(request, err)
 
 
+def warm_caches(settings: Settings) -> None:
+    """Fill the per-release caches (gaps, progress, chart renderer) in the background after start-up."""
+    from wsis.web import charts, data
+
+    try:
+        rel = open_release(None, settings)
+        data.gap_table(rel)
+        data.progress(rel)
+        charts.bar_chart(rel.id, __import__("pandas").DataFrame({"label": ["a"], "value": [1.0]}), "")
+    except Exception:  # noqa: BLE001 - warming is best effort; requests compute what they need
+        pass
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the web application bound to ``settings`` (process settings by default)."""
     settings = settings or get_settings()
-    app = FastAPI(title="WSIS Monitor open API", version="1",
+    @asynccontextmanager
+    async def lifespan(_app):
+        threading.Thread(target=warm_caches, args=(settings,), daemon=True, name="wsis-warm").start()
+        yield
+
+    app = FastAPI(lifespan=lifespan, title="WSIS Monitor open API", version="1",
                   description="Read-only access to the current WSIS Monitor release: observations filtered on "
                               "every dimension, indicators, areas, groups, gaps, progress, targets, action "
                               "lines and releases. Lists come in an envelope {data, count, next}; errors are "
@@ -199,6 +218,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return Response("ok", media_type="text/plain")
 
     install_handlers(app)
+
     app.add_middleware(WsisMiddleware, settings=settings)
     app.add_middleware(GZipMiddleware, minimum_size=512, compresslevel=6)
     return app

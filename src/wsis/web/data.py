@@ -123,9 +123,10 @@ def latest(rel: Release, code: str, dims: dict[str, str], year: int | None = Non
 def sources_of(rel: Release, code: str) -> pd.DataFrame:
     """Datasets (provider, publisher, licence, vintage, checksum) behind an indicator's preferred values."""
     def build():
-        return rel.sql("SELECT d.DATASET_ID, d.provider, d.publisher, d.title, d.licence, d.vintage, d.path, "
+        df = rel.sql("SELECT d.DATASET_ID, d.provider, d.publisher, d.title, d.licence, d.vintage, d.path, "
                        "d.sha256, count(*) AS n FROM preferred p JOIN datasets d USING (DATASET_ID) "
                        "WHERE p.INDICATOR = ? GROUP BY ALL ORDER BY n DESC", [code])
+        return df.astype(object).where(df.notna(), None)
     return _memo(("src", rel.id, code), build)
 
 
@@ -167,9 +168,14 @@ def coverage(rel: Release, group: str, code: str) -> pd.DataFrame:
     return df
 
 
-def headline_gaps(rel: Release) -> pd.DataFrame:
-    """The divides at a glance: the compute layer's gap table when present, else the gaps between the group
-    aggregates stored in the release (same indicator, same latest common year)."""
+HEADLINE = {"HIC_LIC_PP": ("WLD",), "WLD_GAP_PP": ("LDC", "LLDC", "SIDS"), "GPS": ("WLD", "LDC"),
+            "URR": ("WLD",)}
+GAP_COLUMNS = ["gap", "base_indicator", "kind", "area", "year", "value", "unit", "class", "coverage"]
+
+
+def gap_table(rel: Release) -> pd.DataFrame:
+    """Every gap of the release (latest year per gap and area): the compute layer's table when installed,
+    else the differences between the group aggregates stored in the release (``HIC_LIC_PP``, ``WLD_GAP_PP``)."""
     fn = compute_fn("gaps", "gap_table")
     if fn is not None:
         return _memo(("gaps", rel.id), lambda: pd.DataFrame(fn(rel)))
@@ -178,34 +184,55 @@ def headline_gaps(rel: Release) -> pd.DataFrame:
         rows = []
         tot = " AND ".join(f'"{d}" = \'_T\'' for d in DISAGG)
         df = rel.sql(f"SELECT INDICATOR, REF_AREA, TIME_PERIOD, OBS_VALUE FROM preferred WHERE {tot} AND "
-                     f"REF_AREA IN ('HIC','LIC','UMC','LMC','WLD','LDC','LLDC','SIDS')")
+                     f"REF_AREA IN ('HIC','LIC','WLD','LDC','LLDC','SIDS')")
+        judged = indicators(rel)
+        judged = set(judged[judged["higher_is_better"].notna()]["INDICATOR"])
         for ind, sub in df.groupby("INDICATOR"):
-            for hi, lo in GAP_PAIRS:
+            if ind not in judged:
+                continue
+            for hi, lo, kind, at in [("HIC", "LIC", "HIC_LIC_PP", "WLD"), ("WLD", "LDC", "WLD_GAP_PP", "LDC"),
+                                     ("WLD", "LLDC", "WLD_GAP_PP", "LLDC"), ("WLD", "SIDS", "WLD_GAP_PP", "SIDS")]:
                 a, b = sub[sub["REF_AREA"] == hi], sub[sub["REF_AREA"] == lo]
                 years = sorted(set(a["TIME_PERIOD"]) & set(b["TIME_PERIOD"]))
-                if not years:
-                    continue
-                y = years[-1]
-                va = float(a[a["TIME_PERIOD"] == y]["OBS_VALUE"].iloc[0])
-                vb = float(b[b["TIME_PERIOD"] == y]["OBS_VALUE"].iloc[0])
-                rows.append({"indicator": ind, "area_a": hi, "area_b": lo, "year": int(y), "value_a": va,
-                             "value_b": vb, "gap": va - vb, "ratio": (vb / va) if va else None})
-        return pd.DataFrame(rows, columns=["indicator", "area_a", "area_b", "year", "value_a", "value_b", "gap",
-                                           "ratio"])
+                if years:
+                    y = years[-1]
+                    va = float(a[a["TIME_PERIOD"] == y]["OBS_VALUE"].iloc[0])
+                    vb = float(b[b["TIME_PERIOD"] == y]["OBS_VALUE"].iloc[0])
+                    rows.append({"gap": f"{ind}_{kind}", "base_indicator": ind, "kind": kind, "area": at,
+                                 "year": int(y), "value": va - vb, "unit": "PP", "class": "", "coverage": None})
+        return pd.DataFrame(rows, columns=GAP_COLUMNS)
     return _memo(("gaps-fallback", rel.id), build)
 
 
+def headline_gaps(rel: Release) -> pd.DataFrame:
+    """The divides at a glance: high- vs low-income, groups vs the world, women vs men, rural vs urban."""
+    g = gap_table(rel)
+    if g.empty:
+        return g
+    keep = [k in HEADLINE and a in HEADLINE[k] for k, a in zip(g["kind"], g["area"])]
+    return g[keep].sort_values(["base_indicator", "kind", "area"], ignore_index=True)
+
+
 def progress(rel: Release, area: str | None = None, indicator: str | None = None) -> pd.DataFrame | None:
-    """Progress toward 2030 from the compute layer, or None when this release has none."""
+    """Progress toward 2030 (the compute layer's default method), or None when the layer is absent.
+    One area or one indicator is assessed on its own; the full table is computed once per release."""
     fn = compute_fn("progress", "assess")
     if fn is None:
         return None
-    def build():
-        try:
-            return pd.DataFrame(fn(rel, area=area, indicator=indicator))
-        except WsisError:
-            return None
-    return _memo(("progress", rel.id, area, indicator), build)
+    full = _CACHE.get(("progress", rel.id, None, None))
+    if full is None or (area is None and indicator is None):
+        def build():
+            try:
+                return pd.DataFrame(fn(rel, area=area, indicator=indicator))
+            except WsisError:  # e.g. no 2030 target for this indicator
+                return pd.DataFrame(columns=["area", "indicator", "category"])
+        return _memo(("progress", rel.id, area, indicator), build)
+    sel = full
+    if area is not None:
+        sel = sel[sel["area"] == area]
+    if indicator is not None:
+        sel = sel[sel["indicator"] == indicator]
+    return sel
 
 
 def targets() -> pd.DataFrame | None:

@@ -65,11 +65,8 @@ def home(ctx: Ctx = Depends(get_ctx)):
     nm = data.names(rel, ctx.lang)
     inds = data.indicators(rel).set_index("INDICATOR")["name"].to_dict()
     gaps = data.headline_gaps(rel)
-    rows = []
-    for g in gaps.to_dict(orient="records"):
-        g = {**g, "indicator_name": inds.get(g.get("indicator"), g.get("indicator")),
-             "name_a": nm.get(g.get("area_a"), g.get("area_a")), "name_b": nm.get(g.get("area_b"), g.get("area_b"))}
-        rows.append(g)
+    rows = [{**g, "name": inds.get(g["gap"], g["gap"]), "area_name": nm.get(g["area"], g["area"])}
+            for g in gaps.to_dict(orient="records")]
     lat = data.latest(rel, "IT_USE_ii99", data.default_dims(rel, "IT_USE_ii99")) if "IT_USE_ii99" in inds else None
     chart = chart_rows = None
     if lat is not None and not lat.empty:
@@ -151,10 +148,10 @@ def indicator_page(code: str, ctx: Ctx = Depends(get_ctx)):
                                 reverse=ind.get("higher_is_better") is False) if cvals else None
     prog = data.progress(rel, indicator=code)
     status = {}
-    if prog is not None and not prog.empty and "area" in prog.columns and "status" in prog.columns:
-        status = dict(zip(prog["area"], prog["status"]))
+    if prog is not None and not prog.empty and "category" in prog.columns:
+        status = dict(zip(prog["area"], prog["category"]))
     table = sorted(({"code": a, "name": nm.get(a, a), "year": int(y), "value": float(v),
-                     "status": _(str(status[a]).replace("_", " ")) if a in status else None}
+                     "status": _(str(status[a])) if a in status else None}
                     for a, y, v in zip(in_year.get("REF_AREA", []), in_year.get("TIME_PERIOD", []),
                                        in_year.get("OBS_VALUE", [])) if a in m49 and pd.notna(v)),
                    key=lambda r: r["name"])
@@ -172,7 +169,7 @@ def indicator_page(code: str, ctx: Ctx = Depends(get_ctx)):
         "line_title": f"{title}: {names_sel}", "line_desc": _("Values over time, one line per area.") + " " + unit + ".",
         "map": map_svg, "map_title": f"{title}, {year}",
         "map_desc": _("World map shaded by value; grey means no data.") + " " + _("The table below lists every value."),
-        "table": table, "progress_available": prog is not None, "sdg": sdg, "target": target,
+        "table": table, "progress_available": bool(status), "sdg": sdg, "target": target,
         "sources": sources,
     }
     out = {"indicator": ind, "selection": dims, "areas": area_codes, "year": year, "values": table,

@@ -16,6 +16,7 @@ GROUP_KINDS = [("income", "Income groups"), ("un_group", "UN country groups"), (
                ("itu_region", "ITU regions"), ("wb_region", "World Bank regions"), ("m49_region", "UN regions"),
                ("m49_subregion", "UN subregions")]
 INCOME = ("HIC", "UMC", "LMC", "LIC")
+GAP_UNITS = ("PT", "PER_100_POP", "INDEX")  # gaps in points make sense for rates, not for counts or prices
 
 
 def registry_items(kind: str, code: str) -> list[dict]:
@@ -58,18 +59,18 @@ def area_page(iso3: str, ctx: Ctx = Depends(get_ctx)):
     incdf = data.area_indicators(rel, inc).set_index("INDICATOR") if inc else pd.DataFrame()
     prog = data.progress(rel, area=iso3)
     status = {}
-    if prog is not None and not prog.empty and "indicator" in prog.columns and "status" in prog.columns:
-        status = dict(zip(prog["indicator"], prog["status"]))
+    if prog is not None and not prog.empty and "category" in prog.columns:
+        status = dict(zip(prog["indicator"], prog["category"]))
     rows = []
     for r in own.to_dict(orient="records"):
         code = r["INDICATOR"]
 
         def gap(ref: pd.DataFrame):
-            if ref.empty or code not in ref.index or int(ref.loc[code, "year"]) != int(r["year"]):
+            if inds["unit"].get(code) not in GAP_UNITS or ref.empty or code not in ref.index or int(ref.loc[code, "year"]) != int(r["year"]):
                 return None
             return float(r["value"]) - float(ref.loc[code, "value"])
         rows.append({**r, "name": inds["name"].get(code, code), "gap_world": gap(world), "gap_income": gap(incdf),
-                     "status": _(str(status[code]).replace("_", " ")) if code in status else None})
+                     "status": _(str(status[code])) if code in status else None})
     line = None
     if "IT_USE_ii99" in inds.index:
         codes = [iso3, "WLD"] + ([inc] if inc else [])
@@ -82,7 +83,7 @@ def area_page(iso3: str, ctx: Ctx = Depends(get_ctx)):
     ctx_dict = {"code": iso3, "rows": rows, "groups": [{"code": g, "name": nm.get(g, g)} for g in grps],
                 "line": line, "line_title": _("Individuals using the Internet") + f": {name}",
                 "line_desc": _("Compared with the world and the income group; the indicator table below gives every value."),
-                "progress_available": prog is not None, "initiatives": registry_items("country", iso3)}
+                "progress_available": bool(status), "initiatives": registry_items("country", iso3)}
     return respond(ctx, "area.html", name, ctx_dict, data={"area": row, "groups": grps, "indicators": rows},
                    table=pd.DataFrame(rows), name=iso3)
 

@@ -12,8 +12,17 @@ from wsis.errors import WsisError
 from wsis.registry import auth, commitments, opendata, services, tracking
 from wsis.registry.db import Registry
 from wsis.registry.policy import Actor
-from wsis.registry.schemas import (CommitmentIn, DeliverablePatch, InitiativeIn, InitiativePatch, LoginIn,
-                                   MilestoneIn, ModerationIn, ProgressIn, TokenIn)
+from wsis.registry.schemas import (
+    CommitmentIn,
+    DeliverablePatch,
+    InitiativeIn,
+    InitiativePatch,
+    LoginIn,
+    MilestoneIn,
+    ModerationIn,
+    ProgressIn,
+    TokenIn,
+)
 from wsis.web.registry.deps import SESSION_COOKIE, api_actor, caller, client_ip, registry, secure_cookie
 
 api = APIRouter(prefix="/api/v1/registry", tags=["registry"])

@@ -16,8 +16,16 @@ from wsis.registry import auth, commitments, services, tracking
 from wsis.registry.common import vocabulary
 from wsis.registry.reference import BENEFICIARY_GROUPS, PROJECT_STATUSES, STAKEHOLDER_GROUPS
 from wsis.registry.schemas import InitiativeIn, ModerationIn
-from wsis.web.registry.deps import (ANON_COOKIE, SESSION_COOKIE, caller, check_csrf, client_ip, form_csrf,
-                                    registry, secure_cookie)
+from wsis.web.registry.deps import (
+    ANON_COOKIE,
+    SESSION_COOKIE,
+    caller,
+    check_csrf,
+    client_ip,
+    form_csrf,
+    registry,
+    secure_cookie,
+)
 from wsis.web.registry.i18n import LANGS, RTL, _, pick_lang
 
 pages = APIRouter(prefix="/registry", include_in_schema=False)
