@@ -17,8 +17,19 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from wsis.errors import WsisError
-from wsis.registry.common import (check_codes, check_dates, get_tags, iso, not_found, organisation_id,
-                                  plain_text, record, sanitise_html, set_tags, vocabulary)
+from wsis.registry.common import (
+    check_codes,
+    check_dates,
+    get_tags,
+    iso,
+    not_found,
+    organisation_id,
+    plain_text,
+    record,
+    sanitise_html,
+    set_tags,
+    vocabulary,
+)
 from wsis.registry.db import Registry, get_registry
 from wsis.registry.models import Commitment, Initiative, ProgressReport, Tag, utcnow
 from wsis.registry.policy import ANONYMOUS, Actor, can, require

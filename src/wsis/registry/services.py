@@ -15,8 +15,21 @@ from sqlalchemy.orm import Session
 
 from wsis.errors import WsisError
 from wsis.registry import search
-from wsis.registry.common import (TAG_KINDS, check_codes, check_dates, check_links, get_tags, iso, not_found,
-                                  organisation_id, plain_text, record, sanitise_html, set_tags, vocabulary)
+from wsis.registry.common import (
+    TAG_KINDS,
+    check_codes,
+    check_dates,
+    check_links,
+    get_tags,
+    iso,
+    not_found,
+    organisation_id,
+    plain_text,
+    record,
+    sanitise_html,
+    set_tags,
+    vocabulary,
+)
 from wsis.registry.db import Registry
 from wsis.registry.models import Initiative, InitiativeText, Organisation, Tag, Version, utcnow
 from wsis.registry.policy import ANONYMOUS, Actor, can, require
