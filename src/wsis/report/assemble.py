@@ -31,7 +31,8 @@ BREAKDOWNS = {"income": ["HIC", "UMC", "LMC", "LIC"],
 SPLITS = {"sex": ("SEX", "F", "M"), "location": ("URBANISATION", "R", "U")}
 WINDOW = 5
 _PERIOD = re.compile(r"^(\d{4})-(\d{4})$")
-_OFF_TRACK = ("off", "away", "deterior", "regress", "insufficient", "limited", "red")
+_OFF_TRACK = ("off", "away", "deterior", "regress", "stagnat", "limited")
+GAP_KINDS = ("HIC_LIC_PP", "WLD_GAP_PP", "GPS", "URR")
 
 
 @dataclass(frozen=True)
@@ -218,22 +219,21 @@ class Assembler:
         return out
 
     def gaps(self) -> list[dict[str, Any]]:
-        """The gap table (compute layer's when installed, else the web services' fallback), topic indicators."""
-        df = data.headline_gaps(self.rel)
-        if df is None or df.empty or "indicator" not in df.columns:
+        """The compute layer's gap indicators for the topic indicators: latest year up to the period end."""
+        fn = data.compute_fn("gaps", "gap_table")
+        if fn is None:
             return []
-        df = df[df["indicator"].isin(TOPICS.values())]
-        if "year" in df.columns:
-            df = df[df["year"] <= self.period.end]
-        rows = []
-        for r in df.sort_values(["indicator", "area_a", "area_b"]).to_dict("records"):
-            unit = self.units.get(r["indicator"])
-            dec = decimals_for(unit, "table")
-            rows.append({"indicator": r["indicator"], "a": r.get("area_a"), "b": r.get("area_b"),
-                         "year": int(r["year"]) if pd.notna(r.get("year")) else None,
-                         "va": Fact(float(r["value_a"]), dec, unit), "vb": Fact(float(r["value_b"]), dec, unit),
-                         "gap": Fact(float(r["gap"]), dec, "PP")})
-        return rows
+        df = pd.DataFrame(fn(self.rel, latest=False))
+        if df.empty:
+            return []
+        df = df[df["base_indicator"].isin(TOPICS.values()) & (df["year"] <= self.period.end)]
+        df = df[df["kind"].isin(GAP_KINDS)]
+        df = df.sort_values("year").groupby(["gap", "area"], as_index=False).tail(1)
+        order = {k: i for i, k in enumerate(GAP_KINDS)}
+        df = df.assign(_k=df["kind"].map(order)).sort_values(["base_indicator", "_k", "area"])
+        return [{"gap": r.gap, "indicator": r.base_indicator, "kind": r.kind, "area": r.area, "year": int(r.year),
+                 "value": Fact(float(r.value), 2 if r.unit == "RATIO" else 0, r.unit,
+                               obs_ref(r.gap, r.area, int(r.year)))} for r in df.itertuples()]
 
     def progress(self) -> dict[str, Any] | None:
         """Status counts toward the 2030 targets and who is off track (None without the compute layer)."""
@@ -244,14 +244,22 @@ class Assembler:
         if status_col is None:
             return None
         area_col = next((c for c in ("area", "REF_AREA", "code") if c in df.columns), None)
+        if area_col is None:
+            return None
         ind_col = next((c for c in ("indicator", "INDICATOR") if c in df.columns), None)
         counts = Counter(str(s) for s in df[status_col].dropna())
         off = df[df[status_col].astype(str).str.lower().apply(lambda s: any(k in s for k in _OFF_TRACK))]
         groups = set(data.areas(self.rel).query("kind == 'group'")["code"])
-        off_rows = [{"area": r.get(area_col), "indicator": r.get(ind_col), "status": str(r[status_col]),
-                     "group": r.get(area_col) in groups} for r in off.to_dict("records")]
-        off_rows.sort(key=lambda r: (not r["group"], str(r["indicator"]), str(r["area"])))
-        return {"counts": dict(sorted(counts.items())), "off_track": off_rows}
+        off_groups = [{"area": r[area_col], "indicator": r.get(ind_col), "status": str(r[status_col])}
+                      for r in off.to_dict("records") if r[area_col] in groups]
+        off_groups.sort(key=lambda r: (str(r["indicator"]), str(r["area"])))
+        off_countries: dict[str, list[str]] = {}
+        for r in off.to_dict("records"):
+            if r[area_col] not in groups:
+                off_countries.setdefault(str(r.get(ind_col)), []).append(r[area_col])
+        return {"counts": dict(sorted(counts.items())), "off_groups": off_groups,
+                "off_countries": {k: sorted(v) for k, v in sorted(off_countries.items())},
+                "n_off": len(off), "method": str(df["method"].iloc[0]) if "method" in df.columns else ""}
 
     def action_lines(self) -> list[dict[str, Any]]:
         """Per action line: its indicators, initiatives and commitments, and road-map milestones."""
@@ -302,8 +310,9 @@ class Assembler:
         """Release id, sources with licences, coverage of the headline indicators, quality findings."""
         ds = self.rel.datasets()
         used = ds[ds["n_obs"].fillna(0) > 0] if "n_obs" in ds.columns else ds
+        used = used.astype(object).where(used.notna(), None)
         sources = (used.groupby(["publisher", "licence"], dropna=False)
-                   .agg(files=("DATASET_ID", "count"), vintages=("vintage", lambda v: sorted({str(x) for x in v})))
+                   .agg(files=("DATASET_ID", "count"), vintages=("vintage", lambda v: sorted({str(x) for x in v if x})))
                    .reset_index().sort_values(["publisher", "licence"]))
         fnd = self.rel.findings()
         counts = fnd.groupby(["severity", "check_name"]).size().reset_index(name="n") \

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -93,6 +94,18 @@ def people(fact: Fact | None, w: Wording) -> Markup:
         repr(float(fact.value)), repr(stated), _ref_json(fact.ref), text)
 
 
+_SVG_HEAD = re.compile(r'<svg ([^>]*?)width="(\d+(?:\.\d+)?)"([^>]*?)viewBox="0 0 (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)"')
+
+
+def pad_svg(svg: str, left: int = 36) -> str:
+    """Widen a chart's canvas on the left: axis labels are laid out with vl-convert's font metrics and may
+    come out wider in the PDF's fonts; the margin keeps them inside the figure."""
+    def widen(m: re.Match) -> str:
+        w, vw, vh = float(m.group(2)), float(m.group(4)), m.group(5)
+        return (f'<svg {m.group(1)}width="{w + left:g}"{m.group(3)}viewBox="-{left} 0 {vw + left:g} {vh}"')
+    return _SVG_HEAD.sub(widen, svg, count=1)
+
+
 def build_charts(rel: Release, content: dict[str, Any], labels: Labels, w: Wording,
                  progress: Progress | None = None) -> dict[str, str]:
     """SVG charts with the web app's chart functions: trends and bar charts of each breakdown."""
@@ -103,12 +116,12 @@ def build_charts(rel: Release, content: dict[str, Any], labels: Labels, w: Wordi
         if not tr.empty:
             df = pd.DataFrame({"year": tr["year"].astype(int), "value": tr["value"].astype(float),
                                "series": [labels.area(a) for a in tr["area"]]})
-            out[f"{block['topic']}-trend"] = charts.line_chart(rel.id, df, unit, width=560, height=220)
+            out[f"{block['topic']}-trend"] = pad_svg(charts.line_chart(rel.id, df, unit, width=540, height=220))
         for name, bd in block["breakdowns"].items():
             if len(bd["rows"]) >= 2:
                 df = pd.DataFrame({"label": [labels.area(r["area"]) for r in bd["rows"]],
                                    "value": [r["fact"].stated for r in bd["rows"]]})
-                out[f"{block['topic']}-{name}"] = charts.bar_chart(rel.id, df, unit, width=440)
+                out[f"{block['topic']}-{name}"] = pad_svg(charts.bar_chart(rel.id, df, unit, width=420))
         if progress:
             progress(f"charts {code}")
     return out
