@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 def _default_data_dir() -> Path:
     # The offline mirror lives beside the checkout (../shared/data) on every machine and in CI.
-    for base in (Path.cwd(), Path(__file__).resolve().parents[3]):
+    for base in (Path.cwd(), Path(__file__).resolve().parents[2]):
         cand = (base / ".." / "shared" / "data").resolve()
         if cand.is_dir():
             return cand

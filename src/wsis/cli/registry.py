@@ -7,11 +7,15 @@ from pathlib import Path
 
 import typer
 
-from wsis.registry.policy import SYSTEM
-
 registry_app = typer.Typer(help="The stocktaking and commitments registry.", no_args_is_help=True)
 user_app = typer.Typer(help="Registry accounts.", no_args_is_help=True)
 registry_app.add_typer(user_app, name="user")
+
+
+def _system():
+    from wsis.registry.policy import SYSTEM  # imported lazily: `wsis --help` must start fast
+
+    return SYSTEM
 
 
 def _reg():
@@ -38,7 +42,7 @@ def user_add(email: str, role: str = typer.Option("contributor", help="contribut
     """Create an account."""
     from wsis.registry.auth import create_user
 
-    typer.echo(json.dumps(create_user(_reg(), SYSTEM, email, password, role, name)))
+    typer.echo(json.dumps(create_user(_reg(), _system(), email, password, role, name)))
 
 
 @registry_app.command("import")
@@ -58,7 +62,7 @@ def import_(csv_path: Path, as_user: str = typer.Option(..., "--as", help="e-mai
     if user is None:
         raise WsisError("not-found", f"no account {as_user}", column="--as", expected="an existing e-mail")
     # The CLI is the trusted operator on the server: it acts as the system, owning rows as that account.
-    actor = Actor(user_id=user.id, role="admin", scopes=SYSTEM.scopes, via="system")
+    actor = Actor(user_id=user.id, role="admin", scopes=_system().scopes, via="system")
     res = import_csv(reg, actor, csv_path, approve=approve)
     typer.echo(json.dumps({k: v for k, v in res.items() if k != "ids"} | {"first_id": (res["ids"] or [None])[0]}))
 
@@ -76,7 +80,7 @@ def backup(out: Path) -> None:
     """Consistent copy while the server runs (SQLite file for .sqlite/.db, else a JSON dump; .gz compresses)."""
     from wsis.registry.backup import backup as run
 
-    typer.echo(json.dumps(run(_reg(), SYSTEM, out)))
+    typer.echo(json.dumps(run(_reg(), _system(), out)))
 
 
 @registry_app.command("restore")
@@ -84,7 +88,7 @@ def restore(src: Path) -> None:
     """Replace the registry's content with a backup."""
     from wsis.registry.backup import restore as run
 
-    typer.echo(json.dumps(run(_reg(), SYSTEM, src), default=str))
+    typer.echo(json.dumps(run(_reg(), _system(), src), default=str))
 
 
 def register(app: typer.Typer) -> None:
