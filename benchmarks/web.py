@@ -1,0 +1,177 @@
+"""Load benchmark of the web server: 64 connections with wrk on the indicator page, an API observations
+query and an SDMX data query; p50/p95/p99 latency and requests per second; then the same observations table
+served by Datasette and queried for the equivalent JSON, in the same run, with the ratio printed.
+
+    .venv/bin/python benchmarks/web.py [--duration 10] [--connections 64] [--workers 2]
+
+Needs Debian ``wrk`` and ``pip install datasette`` in the venv. Uses the current release under WSIS_HOME,
+or builds one from the offline mirror into a temporary home. Two kinds of run per URL: "hot" repeats one
+URL (served from the per-release response cache), "varied" picks one of ~200 countries per request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+LUA = """
+local paths = {}
+for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1], {["Accept-Encoding"] = "gzip"})
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%d %%.2f %%.2f %%.2f %%.2f %%d\\n", summary.requests, summary.duration,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    latency.mean / 1000, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
+end
+"""
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_up(url: str, timeout: float = 120) -> None:
+    """Poll a URL until it answers 200."""
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"server at {url} did not start")
+
+
+def wrk(base: str, paths: list[str], seconds: int, connections: int, tmp: Path) -> dict:
+    """Run wrk over a list of paths (round robin) and return rps and latency percentiles (ms)."""
+    pf = tmp / f"paths-{abs(hash(tuple(paths)))}.txt"
+    pf.write_text("\n".join(paths) + "\n")
+    lua = tmp / "bench.lua"
+    lua.write_text(LUA % {"paths": pf})
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(lua),
+                          base], capture_output=True, text=True, check=True).stdout
+    line = [x for x in out.splitlines() if x.startswith("RESULT")][0].split()
+    n, dur_us, p50, p95, p99, mean, errors = int(line[1]), int(line[2]), *map(float, line[3:7]), int(line[7])
+    return {"rps": n / (dur_us / 1e6), "p50": p50, "p95": p95, "p99": p99, "mean": mean, "errors": errors, "n": n}
+
+
+def export_sqlite(settings, dest: Path) -> None:
+    """The release's preferred observations as a SQLite table for Datasette, indexed like a user would."""
+    from wsis.release.reader import open_release
+
+    rel = open_release(settings=settings)
+    df = rel.observations()
+    con = sqlite3.connect(dest)
+    df.to_sql("observations", con, index=False)
+    con.execute("CREATE INDEX ix_obs ON observations (INDICATOR, REF_AREA, TIME_PERIOD)")
+    con.commit()
+    con.close()
+
+
+def main() -> None:
+    """Run the benchmark and print a table."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--duration", type=int, default=10)
+    ap.add_argument("--connections", type=int, default=64)
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+    from wsis.release.build import build_release
+    from wsis.release.store import current_release_id
+    from wsis.settings import Settings
+
+    tmp = Path(tempfile.mkdtemp(prefix="wsis-bench-"))
+    settings = Settings()
+    env = dict(os.environ)
+    if current_release_id(settings) is None:
+        settings = Settings(home=tmp / "home")
+        build_release(settings)
+        env["WSIS_HOME"] = str(settings.home)
+    from wsis.release.reader import open_release
+
+    rel = open_release(settings=settings)
+    countries = rel.sql("SELECT DISTINCT REF_AREA FROM preferred WHERE INDICATOR = 'IT_USE_ii99' AND "
+                        "length(REF_AREA) = 3 ORDER BY 1")["REF_AREA"].tolist()[:200]
+    procs = []
+    try:
+        port = free_port()
+        procs.append(subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "wsis.web.app:create_app",
+                                       "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
+                                       "--log-level", "warning", "--no-access-log"], env=env))
+        ours = f"http://127.0.0.1:{port}"
+        wait_up(ours + "/healthz")
+        db = tmp / "obs.db"
+        export_sqlite(settings, db)
+        ds = None
+        if shutil.which("datasette") or (Path(sys.executable).parent / "datasette").exists():
+            dport = free_port()
+            exe = shutil.which("datasette") or str(Path(sys.executable).parent / "datasette")
+            procs.append(subprocess.Popen([exe, "serve", str(db), "--host", "127.0.0.1", "--port", str(dport),
+                                           "--setting", "suggest_facets", "off", "--setting", "num_sql_threads",
+                                           "4"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            ds = f"http://127.0.0.1:{dport}"
+            wait_up(ds + "/-/versions.json")
+        # warm both servers (our first requests fill per-release caches and render charts)
+        for c in countries:
+            for p in (f"/api/v1/observations?indicator=IT_USE_ii99&areas={c}",
+                      f"/sdmx/data/DF_WSIS/IT_USE_ii99.{c}", f"/indicators/IT_USE_ii99?areas={c}"):
+                for _ in range(args.workers):
+                    urllib.request.urlopen(ours + p, timeout=60).read()
+        runs = [
+            ("indicator page (hot)", ours, ["/indicators/IT_USE_ii99"]),
+            ("indicator page (varied area)", ours, [f"/indicators/IT_USE_ii99?areas={c}" for c in countries]),
+            ("API observations (hot)", ours, ["/api/v1/observations?indicator=IT_USE_ii99&areas=KEN"]),
+            ("API observations (varied)", ours,
+             [f"/api/v1/observations?indicator=IT_USE_ii99&areas={c}" for c in countries]),
+            ("SDMX data (hot)", ours, ["/sdmx/data/DF_WSIS/IT_USE_ii99.KEN"]),
+            ("SDMX data (varied)", ours, [f"/sdmx/data/DF_WSIS/IT_USE_ii99.{c}" for c in countries]),
+        ]
+        if ds:
+            runs += [("Datasette JSON (hot)", ds,
+                      ["/obs/observations.json?INDICATOR=IT_USE_ii99&REF_AREA=KEN&_shape=objects&_size=1000"]),
+                     ("Datasette JSON (varied)", ds,
+                      [f"/obs/observations.json?INDICATOR=IT_USE_ii99&REF_AREA={c}&_shape=objects&_size=1000"
+                       for c in countries])]
+        results = {}
+        print(f"{'run':34} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+        for name, base, paths in runs:
+            r = wrk(base, paths, args.duration, args.connections, tmp)
+            results[name] = r
+            print(f"{name:34} {r['rps']:9.0f} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f} {r['errors']:7d}")
+        if ds:
+            for kind in ("hot", "varied"):
+                a, b = results[f"API observations ({kind})"], results[f"Datasette JSON ({kind})"]
+                print(f"requests/s, WSIS Monitor API vs Datasette ({kind}): {a['rps']:.0f} vs {b['rps']:.0f} "
+                      f"= {a['rps'] / b['rps']:.2f}x")
+        else:
+            print("Datasette is not installed: pip install datasette")
+        worst = max(r["p95"] for n, r in results.items() if not n.startswith("Datasette"))
+        print(f"worst p95 of our runs: {worst:.1f} ms (goal: <= 50 ms with {args.connections} connections)")
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(timeout=20)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
