@@ -31,7 +31,7 @@ node_modules/.installed: package.json
 ## make run: set up, build a release from the offline mirror, then run the main job.
 run: setup
 	$(BIN)/wsis build
-	$(BIN)/wsis main
+	$(BIN)/wsis serve
 
 ## make test: set up with the test extras and run the whole suite.
 test: setup-test
