@@ -9,11 +9,11 @@ cache keyed by release id, language and URL — a release is immutable, so a key
 from __future__ import annotations
 
 import hashlib
-from contextlib import asynccontextmanager
 import threading
 from collections import OrderedDict
-from email.utils import format_datetime
+from contextlib import asynccontextmanager
 from datetime import datetime
+from email.utils import format_datetime
 from pathlib import Path
 
 from fastapi import FastAPI, Request

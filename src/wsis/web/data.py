@@ -44,8 +44,8 @@ def names(rel: Release, lang: str) -> dict[str, str]:
     """Area code -> name in a language (English fallback)."""
     def build():
         df = rel.sql("SELECT code, lang, name FROM area_names WHERE lang IN (?, 'en')", [lang])
-        out = dict(zip(df[df["lang"] == "en"]["code"], df[df["lang"] == "en"]["name"]))
-        out.update(dict(zip(df[df["lang"] == lang]["code"], df[df["lang"] == lang]["name"])))
+        out = dict(zip(df[df["lang"] == "en"]["code"], df[df["lang"] == "en"]["name"], strict=False))
+        out.update(dict(zip(df[df["lang"] == lang]["code"], df[df["lang"] == lang]["name"], strict=False)))
         return out
     return _memo(("names", rel.id, lang), build)
 
@@ -209,7 +209,7 @@ def headline_gaps(rel: Release) -> pd.DataFrame:
     g = gap_table(rel)
     if g.empty:
         return g
-    keep = [k in HEADLINE and a in HEADLINE[k] for k, a in zip(g["kind"], g["area"])]
+    keep = [k in HEADLINE and a in HEADLINE[k] for k, a in zip(g["kind"], g["area"], strict=False)]
     return g[keep].sort_values(["base_indicator", "kind", "area"], ignore_index=True)
 
 

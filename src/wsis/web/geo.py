@@ -70,7 +70,7 @@ def _dp(points: list[tuple[float, float]], tol: float) -> list[tuple[float, floa
         if best > tol and idx > 0:
             keep[idx] = True
             stack += [(a, idx), (idx, b)]
-    return [p for p, k in zip(points, keep) if k]
+    return [p for p, k in zip(points, keep, strict=False) if k]
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,7 @@ def groups(request: Request, ctx: Ctx = Depends(get_ctx), limit: Limit = 1000, o
     rel = ctx.release
     a = data.areas(rel)
     rows = [{"code": c, "group_type": t, "name": n, "members": ",".join(data.members(rel, c))}
-            for c, t, n in zip(a["code"], a["group_type"], a["name"]) if isinstance(t, str)]
+            for c, t, n in zip(a["code"], a["group_type"], a["name"], strict=False) if isinstance(t, str)]
     return envelope(request, _page(rows, limit, offset), len(rows), limit, offset, format, "groups")
 
 
@@ -176,7 +176,7 @@ def action_lines(request: Request, ctx: Ctx = Depends(get_ctx), limit: Limit = 1
         m = fw.matrix[fw.matrix["action_line"] == base]
         rows.append({"code": code, "title": al["title"], "description": al.get("short_description"),
                      "sdg_targets": ",".join(sorted({t for t in m["sdg_target"] if t})),
-                     "indicators": ",".join(i for i, a in zip(inds["INDICATOR"], inds["action_lines"])
+                     "indicators": ",".join(i for i, a in zip(inds["INDICATOR"], inds["action_lines"], strict=False)
                                             if a is not None and base in list(a)),
                      "paragraphs": ",".join(str(p["para"]) for p in fw.paragraphs_for_action_line(code))})
     return envelope(request, _page(rows, limit, offset), len(rows), limit, offset, format, "action-lines")

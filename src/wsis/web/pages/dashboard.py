@@ -53,7 +53,7 @@ def line_svg(ctx: Ctx, code: str, area_codes: list[str], dims: dict[str, str], u
     svg = charts.line_chart(rel.id, df, unit_label(unit, ctx._), target=target)
     piv = df.pivot_table(index="year", columns="series", values="value", aggfunc="first").sort_index()
     piv = piv.tail(25)
-    rows = [(int(y), [None if pd.isna(v) else float(v) for v in r]) for y, r in zip(piv.index, piv.values)]
+    rows = [(int(y), [None if pd.isna(v) else float(v) for v in r]) for y, r in zip(piv.index, piv.values, strict=False)]
     return svg, list(piv.columns), rows[::-1]
 
 
@@ -141,7 +141,7 @@ def indicator_page(code: str, ctx: Ctx = Depends(get_ctx)):
     countries = areas_df[areas_df["kind"] == "country"]
     m49 = {r.code: r.m49 for r in countries.itertuples() if isinstance(r.m49, str)}
     islands = [r.code for r in countries.itertuples() if r.sids is True or str(r.sids) == "True"]
-    cvals = {} if in_year.empty else {a: v for a, v in zip(in_year["REF_AREA"], in_year["OBS_VALUE"])
+    cvals = {} if in_year.empty else {a: v for a, v in zip(in_year["REF_AREA"], in_year["OBS_VALUE"], strict=False)
                                        if a in m49 and pd.notna(v)}
     unit = unit_label(ind["unit"], _)
     map_svg = charts.choropleth(rel.id, cvals, m49, islands, ctx.settings.data_dir, unit,
@@ -149,11 +149,11 @@ def indicator_page(code: str, ctx: Ctx = Depends(get_ctx)):
     prog = data.progress(rel, indicator=code)
     status = {}
     if prog is not None and not prog.empty and "category" in prog.columns:
-        status = dict(zip(prog["area"], prog["category"]))
+        status = dict(zip(prog["area"], prog["category"], strict=False))
     table = sorted(({"code": a, "name": nm.get(a, a), "year": int(y), "value": float(v),
                      "status": _(str(status[a])) if a in status else None}
                     for a, y, v in zip(in_year.get("REF_AREA", []), in_year.get("TIME_PERIOD", []),
-                                       in_year.get("OBS_VALUE", [])) if a in m49 and pd.notna(v)),
+                                       in_year.get("OBS_VALUE", []), strict=False) if a in m49 and pd.notna(v)),
                    key=lambda r: r["name"])
     sdg = ctx.frameworks.sdg_title(ind["sdg"], ctx.lang) if ind.get("sdg") else None
     sources = data.sources_of(rel, code).to_dict(orient="records")

@@ -60,13 +60,15 @@ def area_page(iso3: str, ctx: Ctx = Depends(get_ctx)):
     prog = data.progress(rel, area=iso3)
     status = {}
     if prog is not None and not prog.empty and "category" in prog.columns:
-        status = dict(zip(prog["indicator"], prog["category"]))
+        status = dict(zip(prog["indicator"], prog["category"], strict=False))
     rows = []
     for r in own.to_dict(orient="records"):
         code = r["INDICATOR"]
 
-        def gap(ref: pd.DataFrame):
-            if inds["unit"].get(code) not in GAP_UNITS or ref.empty or code not in ref.index or int(ref.loc[code, "year"]) != int(r["year"]):
+        def gap(ref: pd.DataFrame, code: str = code, r: dict = r):
+            if inds["unit"].get(code) not in GAP_UNITS or ref.empty or code not in ref.index:
+                return None
+            if int(ref.loc[code, "year"]) != int(r["year"]):
                 return None
             return float(r["value"]) - float(ref.loc[code, "value"])
         rows.append({**r, "name": inds["name"].get(code, code), "gap_world": gap(world), "gap_income": gap(incdf),
@@ -96,7 +98,7 @@ def group_list(ctx: Ctx = Depends(get_ctx)):
     nm = data.names(rel, ctx.lang)
     a = data.areas(rel)
     sizes = rel.sql('SELECT "group", count(*) AS n FROM group_members GROUP BY 1')
-    n = dict(zip(sizes["group"], sizes["n"]))
+    n = dict(zip(sizes["group"], sizes["n"], strict=False))
     kinds = []
     for kind, label in GROUP_KINDS:
         sel = a[(a["kind"] == "group") & (a["group_type"] == kind)]

@@ -114,7 +114,7 @@ def parse_key(key: str) -> dict[str, list[str]]:
         raise WsisError("bad-key", f"key has {len(parts)} parts", column="key",
                         expected=f"at most {len(m.SERIES_DIMS)} dot-separated parts: " + ".".join(m.SERIES_DIMS))
     out = {}
-    for dim, part in zip(m.SERIES_DIMS, parts):
+    for dim, part in zip(m.SERIES_DIMS, parts, strict=False):
         if not KEYPART.match(part.replace("+", "")):
             raise WsisError("bad-key", f"malformed key part {part[:30]!r}", column=dim, expected="codes joined by +")
         if part:

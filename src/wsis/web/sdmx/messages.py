@@ -4,7 +4,7 @@ scheme) and structure-specific data; and SDMX-CSV 1.0 data. Text is escaped with
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from xml.sax.saxutils import escape, quoteattr
 
 import pandas as pd
@@ -31,7 +31,7 @@ CONCEPTS = {"INDICATOR": "Indicator", "REF_AREA": "Reference area", "TIME_PERIOD
 
 
 def _header(kind: str = "IREF") -> str:
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
     return (f"<mes:Header><mes:ID>{kind}{now.replace('-', '').replace(':', '')}</mes:ID><mes:Test>false</mes:Test>"
             f"<mes:Prepared>{now}</mes:Prepared><mes:Sender id=\"{AGENCY}\"/></mes:Header>")
 
@@ -52,10 +52,10 @@ def codelists(rel: Release) -> dict[str, dict[str, dict[str, str]]]:
     def build():
         out: dict[str, dict[str, dict[str, str]]] = {}
         inds = data.indicators(rel)
-        out["CL_INDICATOR"] = {c: {"en": n} for c, n in zip(inds["INDICATOR"], inds["name"])}
+        out["CL_INDICATOR"] = {c: {"en": n} for c, n in zip(inds["INDICATOR"], inds["name"], strict=False)}
         names = rel.sql("SELECT code, lang, name FROM area_names")
         areas: dict[str, dict[str, str]] = {c: {"en": c} for c in data.areas(rel)["code"]}
-        for c, lg, n in zip(names["code"], names["lang"], names["name"]):
+        for c, lg, n in zip(names["code"], names["lang"], names["name"], strict=False):
             if c in areas and n:
                 areas[c][lg] = n
         out["CL_AREA"] = areas
@@ -131,7 +131,7 @@ def _dataflow_xml() -> str:
 def structure_message(rel: Release, flows: bool, dsd: bool, concepts: bool, cl_ids: list[str]) -> str:
     """A structure message with the requested artefacts (in the schema's order)."""
     cls = codelists(rel)
-    parts = [f'<?xml version="1.0" encoding="UTF-8"?><mes:Structure '
+    parts = ['<?xml version="1.0" encoding="UTF-8"?><mes:Structure '
              + " ".join(f'xmlns:{k}="{v}"' for k, v in NS.items() if k in ("mes", "str", "com")) + ">",
              _header(), "<mes:Structures>"]
     if flows:
@@ -174,7 +174,7 @@ def data_message(df: pd.DataFrame) -> str:
     if not df.empty:
         df = df.sort_values(SERIES_DIMS + ["TIME_PERIOD", "DATASET_ID"])
         for key, grp in df.groupby(SERIES_DIMS, sort=False):
-            out.write("<Series " + " ".join(f"{d}={quoteattr(str(v))}" for d, v in zip(SERIES_DIMS, key)) + ">")
+            out.write("<Series " + " ".join(f"{d}={quoteattr(str(v))}" for d, v in zip(SERIES_DIMS, key, strict=False)) + ">")
             for rec in grp.itertuples(index=False):
                 r = rec._asdict()
                 attrs = [f'TIME_PERIOD="{int(r["TIME_PERIOD"])}"']
