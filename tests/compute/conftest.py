@@ -71,3 +71,12 @@ def tiny_release(settings):
     switch_current(settings, rid)
     rel = open_release(rid, settings)
     yield rel, summary
+
+
+@pytest.fixture()
+def cli_home(tiny_release, settings, monkeypatch):
+    """Point the process settings (what the CLI reads) at the tiny release's home for one test."""
+    monkeypatch.setenv("WSIS_HOME", str(settings.home))
+    get_settings.cache_clear()
+    yield tiny_release
+    get_settings.cache_clear()

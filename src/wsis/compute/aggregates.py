@@ -203,8 +203,12 @@ def ibis_backend(con: duckdb.DuckDBPyConnection | None = None, backend: str = "d
         except ModuleNotFoundError as exc:
             raise WsisError("no-spark", "the PySpark backend is not installed", column="compute_backend",
                             expected="duckdb, or install the [spark] extra") from exc
+        import tempfile
+
+        warehouse = tempfile.mkdtemp(prefix="wsis-spark-")  # never write spark-warehouse/ into the cwd
         session = (SparkSession.builder.master("local[1]").appName("wsis-compute")
-                   .config("spark.sql.shuffle.partitions", "2").config("spark.ui.enabled", "false")
+                   .config("spark.sql.shuffle.partitions", "2").config("spark.default.parallelism", "1")
+                   .config("spark.ui.enabled", "false").config("spark.sql.warehouse.dir", warehouse)
                    .config("spark.sql.session.timeZone", "UTC").getOrCreate())
         return ibis.pyspark.connect(session)
     raise WsisError("bad-setting", f"unknown compute backend {backend!r}", column="compute_backend",
@@ -221,9 +225,16 @@ def load_frames(backend, values: pd.DataFrame, members: pd.DataFrame, weights: p
     w = weights[["iso3", "year", "pop"]].copy()
     w["pop"] = w["pop"].astype("float64")
     m = members[["group", "iso3", "year"]]
-    return {"values": backend.create_table("wsis_values", v, overwrite=True),
-            "members": backend.create_table("wsis_members", m, overwrite=True),
-            "weights": backend.create_table("wsis_weights", w, overwrite=True)}
+    frames = {"values": v, "members": m, "weights": w}
+    if getattr(backend, "name", "") == "pyspark":  # temporary views: nothing written to a warehouse
+        session = backend._session
+        out = {}
+        for k, f in frames.items():
+            f = f.astype({c: object for c in f.columns if f[c].dtype == "str" or f[c].dtype == object})
+            session.createDataFrame(f).createOrReplaceTempView(f"wsis_{k}")
+            out[k] = backend.table(f"wsis_{k}")
+        return out
+    return {k: backend.create_table(f"wsis_{k}", f, overwrite=True, temp=True) for k, f in frames.items()}
 
 
 def compute_aggregates(con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: Catalogue,

@@ -74,17 +74,18 @@ def aggregate_rule(values: ibis.Table, members: ibis.Table, weights: ibis.Table,
 def aggregate(values: ibis.Table, members: ibis.Table, weights: ibis.Table,
               rules: dict[str, str]) -> pd.DataFrame:
     """Run every rule over the indicators it applies to (``rules``: indicator -> rule); one frame back."""
-    frames = []
     by_rule: dict[str, list[str]] = {}
     for ind, rule in rules.items():
         by_rule.setdefault(rule, []).append(ind)
-    for rule, inds in sorted(by_rule.items()):
-        sub = values.filter(values.INDICATOR.isin(inds))
-        frames.append(aggregate_rule(sub, members, weights, rule).to_pandas())
-    frames = [f for f in frames if len(f)]
-    if not frames:
+    exprs = [aggregate_rule(values.filter(values.INDICATOR.isin(inds)), members, weights, rule)
+             for rule, inds in sorted(by_rule.items())]
+    if not exprs:
         return pd.DataFrame(columns=OUT_COLUMNS)
-    out = pd.concat(frames, ignore_index=True)
+    exprs = [e.mutate(value=e.value.cast("float64"), coverage=e.coverage.cast("float64"),
+                      n=e.n.cast("int64"), n_imputed=e.n_imputed.cast("int64")) for e in exprs]
+    out = (ibis.union(*exprs) if len(exprs) > 1 else exprs[0]).to_pandas()
+    if out.empty:
+        return pd.DataFrame(columns=OUT_COLUMNS)
     out["coverage"] = out["coverage"].astype("float64").clip(upper=1.0)
     out["year"] = out["year"].astype("int64")
     return out.sort_values(KEYS, ignore_index=True)

@@ -1,0 +1,63 @@
+"""``wsis gaps|progress|figures`` on the tiny release, and the fact-check of paras 20-22."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from wsis.cli.main import app
+from wsis.compute.figures import FIGURE_MAP, fact_check
+from wsis.reference import load_frameworks
+
+
+def _run(*args):
+    res = CliRunner().invoke(app, list(args))
+    return res
+
+
+def test_gaps_csv_and_json(cli_home):
+    res = _run("gaps", "--format", "csv")
+    assert res.exit_code == 0, res.output
+    rows = list(csv.DictReader(io.StringIO(res.output)))
+    gaps = {r["gap"] for r in rows}
+    assert {"IT_USE_ii99_HIC_LIC_RATIO", "IT_USE_ii99_GPS"} <= gaps
+    res = _run("gaps", "--area", "CCC", "--format", "json")
+    data = json.loads(res.output)
+    assert data[0]["gap"] == "IT_USE_ii99_GPS" and data[0]["class"] == "gap favouring men"
+    assert _run("gaps", "--format", "table").exit_code == 0
+
+
+def test_progress_each_method(cli_home):
+    for method in ("unsd", "statcan", "unsd2022", "projection"):
+        res = _run("progress", "--area", "AAA", "--method", method, "--format", "json")
+        assert res.exit_code == 0, res.output
+        rows = [r for r in json.loads(res.output) if r["indicator"] == "IT_USE_ii99"]
+        assert len(rows) == 1 and rows[0]["method"] == method and rows[0]["category"]
+
+
+def test_bad_format_and_method_exit_nonzero(cli_home):
+    assert _run("gaps", "--format", "xml").exit_code != 0
+    assert _run("progress", "--method", "magic").exit_code != 0
+
+
+def test_figures_cover_paras_20_to_22(cli_home, settings):
+    rel, _ = cli_home
+    figs = [f for f in load_frameworks(settings.data_dir).figures if 20 <= f["para"] <= 22]
+    assert len(figs) >= 14
+    for f in figs:
+        assert (f["para"], f["indicator"]) in FIGURE_MAP
+    tab = fact_check(rel, settings.data_dir, paras=(20, 21, 22))
+    assert len(tab) == len(figs)
+    hic = tab[tab["figure"] == "Internet use, high-income countries"].iloc[0]
+    assert hic["release_value"] == pytest.approx((900 + 2850) / 40) and hic["release_year"] == 2020
+    assert hic["difference"] == pytest.approx(hic["release_value"] - 94) and "year" in hic["why"]
+    ratio = tab[tab["figure"].str.startswith("Ratio of Internet use")].iloc[0]
+    assert ratio["indicator"] == "IT_USE_ii99_HIC_LIC_RATIO"
+    women = tab[tab["figure"] == "Internet use, women"].iloc[0]
+    assert "coverage" in women["why"] and women["coverage"] == pytest.approx(0.5)
+    res = _run("figures", "--format", "csv")
+    assert res.exit_code == 0 and "Internet use, rural areas worldwide" in res.output
