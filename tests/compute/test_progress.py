@@ -69,7 +69,7 @@ def test_projection_logit_recovers_trend():
     assert proj == pytest.approx(100 / (1 + math.exp(-(-1.0 + 0.2 * 15))), rel=1e-9)
     assert lo == pytest.approx(proj, rel=1e-6) and hi == pytest.approx(proj, rel=1e-6)  # exact fit: no spread
     noisy = [v + e for v, e in zip(true, [0.5, -0.4, 0.3, -0.6, 0.2, 0.4, -0.3, 0.1, -0.2], strict=True)]
-    p2, lo2, hi2 = project(noisy, noisy, 2030) if False else project(years, noisy, 2030)
+    p2, lo2, hi2 = project(years, noisy, 2030)
     assert lo2 < p2 < hi2 <= 100
     r = assess_series(years, noisy, UP, "projection")
     assert r["category"] in ("on track", "off track, improving") and r["projected_low"] < r["projected_2030"]

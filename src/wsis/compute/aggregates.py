@@ -27,28 +27,6 @@ AGG_DATASET = "wsis:derived/aggregates"
 IMPUTE_MODES = ("none", "interpolate", "nearest", "both")
 
 
-def country_values(con: duckdb.DuckDBPyConnection, indicators: list[str] | None = None,
-                   datasets: list[str] | None = None) -> pd.DataFrame:
-    """Country observations to aggregate: the preferred vintage (or the given datasets), non-null values."""
-    where = ["a.kind = 'country'", "o.OBS_VALUE IS NOT NULL"]
-    params: list = []
-    if indicators:
-        where.append(f"o.INDICATOR IN ({','.join('?' * len(indicators))})")
-        params += indicators
-    src = "preferred"
-    if datasets:
-        src = "observations"
-        where.append(f"o.DATASET_ID IN ({','.join('?' * len(datasets))})")
-        params += datasets
-    q = (f"SELECT o.INDICATOR, o.REF_AREA AS iso3, o.TIME_PERIOD AS year, {', '.join('o.' + d for d in DIMS)}, "
-         f"o.OBS_VALUE AS value, o.DATASET_ID FROM {src} o JOIN areas a ON a.code = o.REF_AREA "
-         f"WHERE {' AND '.join(where)}")
-    df = con.execute(q, params).df()
-    df["year"] = df["year"].astype("int64")
-    df["imputed"] = False
-    return df
-
-
 def impute(values: pd.DataFrame, mode: str = "interpolate", max_years: int = 3) -> pd.DataFrame:
     """Fill missing country-years of each series, flagged ``imputed``.
 
