@@ -6,7 +6,7 @@ served by Datasette and queried for the equivalent JSON, in the same run, with t
 
 Needs Debian ``wrk`` and ``pip install datasette`` in the venv. Uses the current release under WSIS_HOME,
 or builds one from the offline mirror into a temporary home. Two kinds of run per URL: "hot" repeats one
-URL (served from the per-release response cache), "varied" picks one of ~200 countries per request.
+URL (served from the per-release response cache), "varied" cycles over 50 countries (not pre-warmed).
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def main() -> None:
 
     rel = open_release(settings=settings)
     countries = rel.sql("SELECT DISTINCT REF_AREA FROM preferred WHERE INDICATOR = 'IT_USE_ii99' AND "
-                        "length(REF_AREA) = 3 ORDER BY 1")["REF_AREA"].tolist()[:200]
+                        "length(REF_AREA) = 3 ORDER BY 1")["REF_AREA"].tolist()[:50]
     procs = []
     try:
         port = free_port()
@@ -129,12 +129,12 @@ def main() -> None:
                                            "4"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             ds = f"http://127.0.0.1:{dport}"
             wait_up(ds + "/-/versions.json")
-        # warm both servers (our first requests fill per-release caches and render charts)
-        for c in countries:
-            for p in (f"/api/v1/observations?indicator=IT_USE_ii99&areas={c}",
-                      f"/sdmx/data/DF_WSIS/IT_USE_ii99.{c}", f"/indicators/IT_USE_ii99?areas={c}"):
-                for _ in range(args.workers):
-                    urllib.request.urlopen(ours + p, timeout=60).read()
+        # warm the hot URLs on every worker (first requests fill per-release caches and render charts);
+        # the varied runs are not warmed: their first pass over the 50 areas is computed live.
+        for p in ("/indicators/IT_USE_ii99", "/api/v1/observations?indicator=IT_USE_ii99&areas=KEN",
+                  "/sdmx/data/DF_WSIS/IT_USE_ii99.KEN"):
+            for _ in range(4 * args.workers):
+                urllib.request.urlopen(ours + p, timeout=120).read()
         runs = [
             ("indicator page (hot)", ours, ["/indicators/IT_USE_ii99"]),
             ("indicator page (varied area)", ours, [f"/indicators/IT_USE_ii99?areas={c}" for c in countries]),

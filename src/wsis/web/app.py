@@ -8,6 +8,7 @@ cache keyed by release id, language and URL — a release is immutable, so a key
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import threading
 from collections import OrderedDict
@@ -91,7 +92,11 @@ class WsisMiddleware:
             with self.lock:
                 hit = self.cache.get(key)
             if hit is not None:
-                status, hdrs, body = hit
+                status, hdrs, body, gz = hit
+                if gz is not None and "gzip" in headers.get("accept-encoding", ""):
+                    body = gz
+                    hdrs = hdrs + [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
+                hdrs = hdrs + [(b"content-length", str(len(body)).encode())]
                 await send({"type": "http.response.start", "status": status, "headers": hdrs + extra})
                 await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
                 return
@@ -103,7 +108,7 @@ class WsisMiddleware:
                 captured["status"] = message["status"]
                 own = [(k, v) for k, v in message.get("headers", []) if k.lower() not in
                        {b"etag", b"last-modified", b"cache-control", b"content-security-policy"}]
-                captured["headers"] = own
+                captured["headers"] = [(k, v) for k, v in own if k.lower() != b"content-length"]
                 add = extra if captured["status"] == 200 else list(SECURITY_HEADERS)
                 message = dict(message, headers=own + add)
             elif message["type"] == "http.response.body" and key is not None and captured["status"] == 200:
@@ -117,8 +122,9 @@ class WsisMiddleware:
     def _store(self, key, status, headers, body) -> None:
         if scope_too_big(body):
             return
+        gz = gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= 512 else None
         with self.lock:
-            self.cache[key] = (status, headers, body)
+            self.cache[key] = (status, headers, body, gz)
             while len(self.cache) > self.max_entries:
                 self.cache.popitem(last=False)
 
