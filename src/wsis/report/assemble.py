@@ -79,7 +79,7 @@ class Assembler:
     def __init__(self, rel: Release, period: Period, registry: RegistrySnapshot, frameworks):
         self.rel, self.period, self.reg, self.fw = rel, period, registry, frameworks
         ind = data.indicators(rel)
-        self.units = dict(zip(ind["INDICATOR"], ind["unit"]))
+        self.units = dict(zip(ind["INDICATOR"], ind["unit"], strict=True))
         self.ind = ind
 
     # -- release helpers ---------------------------------------------------------------------------
@@ -94,6 +94,13 @@ class Assembler:
         """UN Member States (the denominator of coverage counts)."""
         a = data.areas(self.rel)
         return set(a[a["un_status"] == "member"]["code"])
+
+    def coverage_counts(self) -> dict[str, int]:
+        """Per indicator: UN Member States with any value in the last five years of the period."""
+        df = self.rel.sql("SELECT INDICATOR, count(DISTINCT REF_AREA) AS n FROM preferred WHERE TIME_PERIOD "
+                          "BETWEEN ? AND ? AND OBS_VALUE IS NOT NULL AND REF_AREA IN (SELECT code FROM areas "
+                          "WHERE un_status = 'member') GROUP BY 1", [self.period.end - WINDOW + 1, self.period.end])
+        return dict(zip(df["INDICATOR"], df["n"].astype(int), strict=True))
 
     def fact(self, indicator: str, area: str, year: int, value: float, context: str = "prose",
              dims: dict[str, str] | None = None) -> Fact:
@@ -265,25 +272,26 @@ class Assembler:
         """Per action line: its indicators, initiatives and commitments, and road-map milestones."""
         out = []
         members = self.un_members()
+        cover = self.coverage_counts()
+        tot = " AND ".join(f"\"{d}\" = '_T'" for d in data.DISAGG)
+        wdf = self.rel.sql(f"SELECT INDICATOR, max(TIME_PERIOD) AS y, arg_max(OBS_VALUE, TIME_PERIOD) AS v "
+                           f"FROM preferred WHERE REF_AREA = 'WLD' AND {tot} AND OBS_VALUE IS NOT NULL "
+                           f"AND TIME_PERIOD <= ? GROUP BY 1", [self.period.end])
+        world = {r.INDICATOR: (r.y, r.v) for r in wdf.itertuples()}
         for line in self.fw.action_lines:
             code = line["code"]
 
-            def tagged(items, key="action_lines"):
+            def tagged(items, key="action_lines", code=code):
                 return [x for x in items if any(t == code or t.startswith(code + "-") for t in x[key])]
 
             inds = []
-            for r in self.ind[self.ind["action_lines"].apply(lambda v: code in list(v if v is not None else []))] \
+            for r in self.ind[self.ind["action_lines"].apply(lambda v, c=code: c in list(v if v is not None else []))] \
                     .itertuples():
-                world = self.values(r.INDICATOR, ["WLD"]).sort_values("year")
-                cov = self.rel.sql("SELECT count(DISTINCT REF_AREA) AS n FROM preferred WHERE INDICATOR = ? AND "
-                                   "TIME_PERIOD BETWEEN ? AND ? AND REF_AREA IN (SELECT code FROM areas "
-                                   "WHERE un_status = 'member')", [r.INDICATOR, self.period.end - WINDOW + 1,
-                                                                self.period.end])["n"].iloc[0]
-                last = world.iloc[-1] if not world.empty else None
-                inds.append({"indicator": r.INDICATOR, "countries": Fact(int(cov), 0, "COUNT"),
+                last = world.get(r.INDICATOR)
+                inds.append({"indicator": r.INDICATOR, "countries": Fact(int(cover.get(r.INDICATOR, 0)), 0, "COUNT"),
                              "members": len(members),
                              "world": None if last is None else
-                             self.fact(r.INDICATOR, "WLD", int(last["year"]), last["value"], "table")})
+                             self.fact(r.INDICATOR, "WLD", int(last[0]), last[1], "table")})
             inis = tagged(self.reg.initiatives)
             coms = tagged(self.reg.commitments)
             maps = [m for m in self.reg.roadmaps if m["code"] == code or m["code"].startswith(code + "-")]
@@ -319,13 +327,10 @@ class Assembler:
             .sort_values(["severity", "check_name"])
         warn = fnd[fnd["severity"].isin(["error", "warning"])].sort_values(["check_name", "indicator", "area"],
                                                                            na_position="last")
-        coverage = []
         members = len(self.un_members())
-        for code in HEADLINE:
-            n = self.rel.sql("SELECT count(DISTINCT REF_AREA) AS n FROM preferred WHERE INDICATOR = ? AND "
-                             "TIME_PERIOD BETWEEN ? AND ? AND REF_AREA IN (SELECT code FROM areas "
-                             "WHERE un_status = 'member')", [code, self.period.end - WINDOW + 1, self.period.end])
-            coverage.append({"indicator": code, "n": Fact(int(n["n"].iloc[0]), 0, "COUNT"), "members": members})
+        cover = self.coverage_counts()
+        coverage = [{"indicator": code, "n": Fact(int(cover.get(code, 0)), 0, "COUNT"), "members": members}
+                    for code in HEADLINE]
         return {"release_id": self.rel.id, "created": self.rel.manifest.get("created"),
                 "code_version": self.rel.manifest.get("code_version"),
                 "editions": self.rel.manifest.get("reference_editions", {}),

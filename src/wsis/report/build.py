@@ -65,9 +65,9 @@ def _meta(rel, period: Period, snap, lang: str) -> dict[str, Any]:
             "code_version": rel.manifest.get("code_version", ""), "registry_sha256": snap.sha256,
             "parameters": params, "parameters_json": json.dumps(params, sort_keys=True, separators=(",", ":")),
             "parameters_text": f"--period {period.label} --lang {lang} --as-of {snap.as_of.isoformat()}",
-            "indicator_codes": list(ind["INDICATOR"]), "indicator_units": dict(zip(ind["INDICATOR"], ind["unit"])),
+            "indicator_codes": list(ind["INDICATOR"]), "indicator_units": dict(zip(ind["INDICATOR"], ind["unit"], strict=True)),
             "indicator_lines": {k: list(v if v is not None else []) for k, v in
-                                zip(ind["INDICATOR"], ind["action_lines"])}}
+                                zip(ind["INDICATOR"], ind["action_lines"], strict=True)}}
 
 
 def build_report(period: str, langs: str | list[str] = "en", formats: str | list[str] = "html",
@@ -99,7 +99,7 @@ def build_report(period: str, langs: str | list[str] = "en", formats: str | list
     record: dict[str, Any] = {"period": per.label, "as_of": as_of.isoformat(), "release": rel.id,
                               "registry_snapshot": snap.sha256, "files": {}}
     for lang in langs:
-        html = render_html(rel, content, _meta(rel, per, snap, lang), lang, progress=lambda s: step(f"{lang} {s}"))
+        html = render_html(rel, content, _meta(rel, per, snap, lang), lang, progress=lambda s, lg=lang: step(f"{lg} {s}"))
         base = f"wsis-report-{per.label}-{lang}"
         if "html" in formats:
             data = html.encode("utf-8")

@@ -17,7 +17,7 @@ from wsis.web import data
 def _region_of(rel: Release) -> dict[str, str]:
     a = data.areas(rel)
     a = a[a["kind"] == "country"]
-    return {c: (r if isinstance(r, str) else "") for c, r in zip(a["code"], a["region"])}
+    return {c: (r if isinstance(r, str) else "") for c, r in zip(a["code"], a["region"], strict=True)}
 
 
 def is_overdue(c: dict[str, Any], as_of: dt.date) -> bool:

@@ -45,7 +45,7 @@ class Labels:
         self.rel, self.w = rel, w
         self.names = data.names(rel, w.lang)
         ind = data.indicators(rel)
-        self.ind_en = dict(zip(ind["INDICATOR"], ind["name"]))
+        self.ind_en = dict(zip(ind["INDICATOR"], ind["name"], strict=True))
 
     def area(self, code: str | None) -> str:
         """An area's name (the wording's group labels first, then the release's names)."""

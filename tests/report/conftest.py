@@ -1,0 +1,81 @@
+"""Fixtures of the report suite: one release built from the mini data dir and a registry with a few public
+initiatives and commitments, shared by the whole session (building them takes seconds)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from tests.conftest import make_data_dir
+
+from wsis.registry.commitments import moderate_commitment, submit_commitment
+from wsis.registry.db import Registry
+from wsis.registry.models import User
+from wsis.registry.policy import session_actor
+from wsis.registry.schemas import CommitmentIn, InitiativeIn, ModerationIn
+from wsis.registry.services import moderate_initiative, submit_initiative
+from wsis.registry.tracking import seed_reference
+from wsis.settings import Settings
+
+APPROVE = ModerationIn(decision="approve")
+
+
+def _seed(reg: Registry) -> None:
+    seed_reference(reg)
+    uid = {}
+
+    def txn(s):
+        u = User(email="mod@example.org", name="mod", password_hash="x", role="moderator")
+        s.add(u)
+        s.flush()
+        uid["id"] = u.id
+
+    reg.write(txn)
+    actor = session_actor(uid["id"], "moderator")
+    org = {"name": "Connect Foundation", "stakeholder_group": "civil_society", "country": "KEN"}
+    for title, lines, status in (("Rural school connectivity", ["C2", "C7-ELEARN"], "ongoing"),
+                                 ("Digital skills for women", ["C4"], "completed"),
+                                 ("Community networks", ["C2"], "planned")):
+        ini = submit_initiative(reg, actor, InitiativeIn(
+            texts=[{"lang": "en", "title": title, "description": "Test entry."}], organisation=org,
+            countries=["KEN"], action_lines=lines, status=status))
+        moderate_initiative(reg, actor, ini["initiative"]["id"], APPROVE)
+    for title, amount, ftype, deadline, countries in (
+            ("Backbone fund", "2500000.00", "grant", dt.date(2025, 6, 30), ["KEN", "UGA"]),
+            ("Spectrum loan", "10000000.00", "loan", dt.date(2027, 12, 31), ["FRA"]),
+            ("Skills pledge", None, None, dt.date(2024, 12, 31), [])):
+        fin = {"amount": Decimal(amount), "currency": "USD", "finance_type": ftype,
+               "period_start": dt.date(2024, 1, 1), "period_end": deadline} if amount else {}
+        com = submit_commitment(reg, actor, CommitmentIn(
+            title=title, target="Reach the target", deadline=deadline, organisation=org, countries=countries,
+            action_lines=["C2"], registered_on=dt.date(2024, 3, 1), **fin))
+        moderate_commitment(reg, actor, com["id"], APPROVE)
+
+
+@pytest.fixture(scope="session")
+def report_settings(tmp_path_factory, shared_data) -> Settings:
+    """Settings with a release built from the mini data dir and a seeded registry."""
+    from wsis.release.build import build_release
+
+    root = tmp_path_factory.mktemp("report")
+    data_dir = make_data_dir(root / "data", shared_data)
+    (data_dir / "sdg_metadata").symlink_to(shared_data / "sdg_metadata")  # SDG titles for the frameworks
+    settings = Settings(data_dir=data_dir, home=root / "home", secret_key="test")
+    build_release(settings=settings)
+    reg = Registry(settings.registry_db_url, settings)
+    reg.migrate()
+    _seed(reg)
+    reg.dispose()
+    return settings
+
+
+@pytest.fixture(scope="session")
+def built(report_settings, tmp_path_factory) -> dict:
+    """The 2024-2025 report in English, French and Arabic (HTML), built once."""
+    from wsis.report import build_report
+
+    out = tmp_path_factory.mktemp("out")
+    rec = build_report("2024-2025", "en,fr,ar", "html", out, settings=report_settings)
+    return {"out": Path(out), "record": rec}
