@@ -4,7 +4,6 @@ compute library, each printing a table, CSV or JSON."""
 from __future__ import annotations
 
 import sys
-from typing import Optional
 
 import pandas as pd
 import typer
@@ -48,22 +47,22 @@ def _release(release_id: str | None):
     return open_release(release_id)
 
 
-def gaps(indicator: Optional[str] = typer.Option(None, help="a gap code, e.g. IT_USE_ii99_GPS"),
-         area: Optional[str] = typer.Option(None, help="area code, e.g. KEN or WLD"),
+def gaps(indicator: str | None = typer.Option(None, help="a gap code, e.g. IT_USE_ii99_GPS"),
+         area: str | None = typer.Option(None, help="area code, e.g. KEN or WLD"),
          all_years: bool = typer.Option(False, "--all-years", help="every year, not only the latest"),
          fmt: str = typer.Option("table", "--format", help="table | csv | json"),
-         release: Optional[str] = typer.Option(None, help="release id (default: current)")) -> None:
+         release: str | None = typer.Option(None, help="release id (default: current)")) -> None:
     """Divides: gender parity scores, urban/rural and high/low-income ratios, gaps to the world, Gini/Theil."""
     from wsis.compute.gaps import gap_table
 
     _emit(gap_table(_release(release), latest=not all_years, indicator=indicator, area=area), fmt, "Gaps")
 
 
-def progress(area: Optional[str] = typer.Option(None, help="area code, e.g. KEN"),
-             indicator: Optional[str] = typer.Option(None, help="indicator code or target id"),
+def progress(area: str | None = typer.Option(None, help="area code, e.g. KEN"),
+             indicator: str | None = typer.Option(None, help="indicator code or target id"),
              method: str = typer.Option("unsd", help="unsd | statcan | unsd2022 | projection | all"),
              fmt: str = typer.Option("table", "--format", help="table | csv | json"),
-             release: Optional[str] = typer.Option(None, help="release id (default: current)")) -> None:
+             release: str | None = typer.Option(None, help="release id (default: current)")) -> None:
     """Progress towards the 2030 targets per area and indicator."""
     from wsis.compute.progress import assess
 
@@ -76,7 +75,7 @@ def progress(area: Optional[str] = typer.Option(None, help="area code, e.g. KEN"
 
 
 def figures(fmt: str = typer.Option("table", "--format", help="table | csv | json"),
-            release: Optional[str] = typer.Option(None, help="release id (default: current)")) -> None:
+            release: str | None = typer.Option(None, help="release id (default: current)")) -> None:
     """Every figure the outcome document states, next to the release's value and why they differ."""
     from wsis.compute.figures import fact_check
     from wsis.settings import get_settings
