@@ -14,6 +14,7 @@ import importlib
 import json
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -56,13 +57,16 @@ def read_all(data_dir: Path, settings: Settings, catalogue: Catalogue, areas: Ar
     prov_file = data_dir / "fetch_provenance.json"
     fetched = json.loads(prov_file.read_text(encoding="utf-8")).get("files", {}) if prov_file.exists() else {}
     out: list[SourceData] = []
-    with Progress(disable=not progress, transient=True) as bar:
+    # pandas parses with the GIL released, so two threads keep both cores of a small machine busy.
+    with Progress(disable=not progress, transient=True) as bar, ThreadPoolExecutor(max_workers=2) as pool:
         task = bar.add_task("reading sources", total=len(files))
+        futures = []
         for path, prov, spec in files:
             rel = path.relative_to(data_dir).as_posix()
-            bar.update(task, description=f"reading {rel[:50]}")
-            out.append(read_source(path, prov, spec, catalogue, areas, rel, fetched.get(rel)))
-            bar.advance(task)
+            futures.append(pool.submit(read_source, path, prov, spec, catalogue, areas, rel, fetched.get(rel)))
+        for fut in futures:  # in file order, so the first error reported is deterministic
+            out.append(fut.result())
+            bar.update(task, advance=1, description=f"read {out[-1].provenance.path[:50]}")
     local = Path(settings.home) / "local"
     if local.is_dir():
         prov = catalogue.providers["local"]
