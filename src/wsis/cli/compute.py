@@ -3,42 +3,9 @@ compute library, each printing a table, CSV or JSON."""
 
 from __future__ import annotations
 
-import sys
-
-import pandas as pd
 import typer
 
-from wsis.errors import WsisError
-
-FORMATS = ("table", "csv", "json")
-
-
-def _emit(df: pd.DataFrame, fmt: str, title: str = "") -> None:
-    if fmt not in FORMATS:
-        raise WsisError("bad-format", f"unknown format {fmt!r}", column="--format", expected=" | ".join(FORMATS))
-    if fmt == "csv":
-        df.to_csv(sys.stdout, index=False)
-        return
-    if fmt == "json":
-        sys.stdout.write(df.to_json(orient="records", force_ascii=False, indent=1) + "\n")
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=title or None, show_lines=False)
-    for c in df.columns:
-        table.add_column(str(c), overflow="fold")
-    for row in df.itertuples(index=False):
-        table.add_row(*[_cell(v) for v in row])
-    Console(width=max(160, Console().width)).print(table)
-
-
-def _cell(v) -> str:
-    if v is None or (isinstance(v, float) and pd.isna(v)):
-        return ""
-    if isinstance(v, float):
-        return f"{v:.4g}" if abs(v) < 10 else f"{v:.2f}"
-    return str(v)
+from wsis.cli.output import emit as _emit
 
 
 def _release(release_id: str | None):

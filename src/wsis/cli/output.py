@@ -10,12 +10,19 @@ if TYPE_CHECKING:  # pandas is imported lazily: `wsis --help` must start fast on
     import pandas as pd
 
 
+FORMATS = ("table", "csv", "json")
+
+
 def emit(df: pd.DataFrame, fmt: str = "table", title: str | None = None) -> None:
     """Print a frame as a rich table, CSV or JSON records."""
     import pandas as pd
     from rich.console import Console
     from rich.table import Table
 
+    from wsis.errors import WsisError
+
+    if fmt not in FORMATS:
+        raise WsisError("bad-format", f"unknown format {fmt!r}", column="--format", expected=" | ".join(FORMATS))
     if fmt == "csv":
         df.to_csv(sys.stdout, index=False)
     elif fmt == "json":
