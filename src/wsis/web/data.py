@@ -107,13 +107,13 @@ def default_dims(rel: Release, code: str, chosen: dict[str, str] | None = None) 
 
 def series(rel: Release, code: str, area_codes: list[str], dims: dict[str, str]) -> pd.DataFrame:
     """Observations of one indicator for some areas under one dimension selection."""
-    return rel.observations(indicator=code, areas=area_codes, dims=dims)
+    return observations(rel, code, areas=area_codes, dims=dims)[0]
 
 
 def latest(rel: Release, code: str, dims: dict[str, str], year: int | None = None) -> pd.DataFrame:
     """Each area's latest value (or its value in ``year``) under a dimension selection."""
     def build():
-        df = rel.observations(indicator=code, dims=dims, years=[year] if year else None)
+        df, _n = observations(rel, code, dims=dims, start=year, end=year)
         if df.empty:
             return df
         return df.sort_values("TIME_PERIOD").groupby("REF_AREA", as_index=False).tail(1)
@@ -313,3 +313,39 @@ def obs_count(rel: Release, indicator: str | None = None, areas: list[str] | Non
     key = ("count", rel.id, indicator, tuple(areas or ()), tuple(sorted((dims or {}).items())), start, end,
            tuple(datasets or ()), all_vintages)
     return _memo(key, build)
+
+
+def indicator_frame(rel: Release, code: str) -> pd.DataFrame:
+    """All preferred observations of one indicator, read once per release (the ``preferred`` view ranks
+    vintages with a window over the whole table, so filtering a cached slice is much faster per request)."""
+    return _memo(("frame", rel.id, code), lambda: rel.observations(indicator=code))
+
+
+def observations(rel: Release, indicator: str | None = None, areas: list[str] | None = None,
+                 dims: dict[str, str] | None = None, start: int | None = None, end: int | None = None,
+                 datasets: list[str] | None = None, all_vintages: bool = False, limit: int | None = None,
+                 offset: int = 0) -> tuple[pd.DataFrame, int]:
+    """Observations and their total count, served from the per-indicator cache when an indicator is given."""
+    for k in (dims or {}):
+        if k not in DISAGG:
+            raise WsisError("unknown-dimension", f"unknown dimension {k!r}", column=k,
+                            expected="one of " + ", ".join(DISAGG))
+    if indicator is None or all_vintages or datasets:
+        kw = dict(indicator=indicator, areas=areas, dims=dims, start=start, end=end, datasets=datasets,
+                  all_vintages=all_vintages)
+        return rel.observations(**kw, limit=limit, offset=offset), obs_count(rel, **kw)
+    df = indicator_frame(rel, indicator)
+    mask = pd.Series(True, index=df.index)
+    if areas:
+        mask &= df["REF_AREA"].isin(areas)
+    if start is not None:
+        mask &= df["TIME_PERIOD"] >= int(start)
+    if end is not None:
+        mask &= df["TIME_PERIOD"] <= int(end)
+    for k, v in (dims or {}).items():
+        mask &= df[k] == v
+    sel = df[mask]
+    total = len(sel)
+    if limit is not None:
+        sel = sel.iloc[offset:offset + limit]
+    return sel.reset_index(drop=True), total

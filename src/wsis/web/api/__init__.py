@@ -89,8 +89,7 @@ def observations(request: Request, ctx: Ctx = Depends(get_ctx), indicator: Dim =
         raise WsisError("bad-period", f"start {start} is after end {end}", column="start", expected="start <= end")
     kw = dict(indicator=indicator, areas=_split(areas), dims=dims, start=start, end=end,
               datasets=[d for d in (datasets or "").split(",") if d] or None, all_vintages=all_vintages)
-    df = rel.observations(**kw, limit=limit, offset=offset)
-    count = data.obs_count(rel, **kw)
+    df, count = data.observations(rel, **kw, limit=limit, offset=offset)
     return envelope(request, df, count, limit, offset, format, "observations")
 
 
