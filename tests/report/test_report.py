@@ -161,3 +161,6 @@ def test_arabic_pdf(report_settings, tmp_path):
     assert "Arabic" in fonts
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "المحتويات" in text or "تايوتحملا" in text
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,
+                            check=True).stdout.splitlines()[2:]
+    assert len(images) >= 5   # the charts, rasterised with shaped Arabic labels

@@ -110,7 +110,7 @@ def build_report(period: str, langs: str | list[str] = "en", formats: str | list
             fd, tmp = tempfile.mkstemp(prefix=f".{base}.pdf.", dir=out)
             os.close(fd)
             try:
-                render_pdf(html, tmp)
+                render_pdf(html, tmp, lang)
                 os.replace(tmp, out / f"{base}.pdf")
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)

@@ -146,8 +146,32 @@ def render_html(rel: Release, content: dict[str, Any], meta: dict[str, Any], lan
     return html
 
 
-def render_pdf(html: str, path, base_url: str | None = None) -> None:
+RASTER_LANGS = frozenset({"ar"})
+_SVG = re.compile(r"<svg\b.*?</svg>", re.S)
+_WIDTH = re.compile(r'<svg [^>]*?width="([\d.]+)"')
+
+
+def raster_charts(html: str) -> str:
+    """Inline SVG charts as PNG images (vl-convert's resvg shapes Arabic text and lays it out right to left;
+    WeasyPrint's SVG renderer does not). The HTML output keeps the SVG, which browsers shape correctly."""
+    import base64
+
+    import vl_convert as vlc
+
+    def one(m: re.Match) -> str:
+        svg = m.group(0)
+        w = _WIDTH.search(svg)
+        png = base64.b64encode(vlc.svg_to_png(svg, scale=2)).decode("ascii")
+        width = f' style="width:{float(w.group(1)):g}px"' if w else ""
+        return f'<img alt="" src="data:image/png;base64,{png}"{width}>'
+
+    return _SVG.sub(one, html)
+
+
+def render_pdf(html: str, path, lang: str = "en", base_url: str | None = None) -> None:
     """Write a tagged, paginated PDF of the HTML with WeasyPrint (fonts come from fontconfig)."""
     from weasyprint import HTML
 
+    if lang in RASTER_LANGS:
+        html = raster_charts(html)
     HTML(string=html, base_url=base_url).write_pdf(str(path), pdf_tags=True, uncompressed_pdf=False)
