@@ -78,12 +78,14 @@ def prepare(table: Any, design: DesignSpec, ind: IndicatorsSpec, rep_cols: list[
     for k, spec in enumerate(ind.indicators):
         node = expr.parse(spec.variable, f"{spec.code}.variable")
         y = expr.compile(node, t)
-        y = y.cast("float64") if expr.is_condition(node) or not y.type().is_boolean() else y.cast("float64")
+        y = y.cast("float64")
+        y = y.isnan().ifelse(ibis.null("float64"), y)  # NaN in float files means missing, as NA in R
         member = y.notnull()
         if spec.universe:
             member = member & expr.compile(expr.parse(spec.universe, f"{spec.code}.universe"), t).fill_null(False)
         if spec.denominator:
             x = expr.compile(expr.parse(spec.denominator, f"{spec.code}.denominator"), t).cast("float64")
+            x = x.isnan().ifelse(ibis.null("float64"), x)
             member = member & x.notnull()
             cols[f"_x{k}"] = x.fill_null(0.0)
         cols[f"_m{k}"] = member.cast("float64")

@@ -47,7 +47,8 @@ def _validate(table: Any, design: DesignSpec, ind: IndicatorsSpec, rep_cols: lis
                                 file=file, column=col, expected="0/1 values or a condition such as q12 in (1,2)")
             if table[col].type().is_numeric():
                 checks.append((col, f"indicator {spec.code}: value is not 0 or 1",
-                               lambda t, col=col: t[col].notnull() & ~t[col].cast("float64").isin([0.0, 1.0]),
+                               lambda t, col=col: t[col].notnull() & ~t[col].cast("float64").isnan()
+                               & ~t[col].cast("float64").isin([0.0, 1.0]),
                                "0, 1 or empty"))
     counts = table.aggregate(**{f"c{i}": p(table).fill_null(False).cast("int64").sum()
                                 for i, (_, _, p, _) in enumerate(checks)}).to_pyarrow().to_pylist()[0]
