@@ -117,7 +117,8 @@ def main() -> None:
                                        "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
                                        "--log-level", "warning", "--no-access-log"], env=env))
         ours = f"http://127.0.0.1:{port}"
-        wait_up(ours + "/healthz")
+        for _ in range(4 * args.workers):  # /healthz is 200 once a worker's start-up warming is done
+            wait_up(ours + "/healthz", timeout=300)
         db = tmp / "obs.db"
         export_sqlite(settings, db)
         ds = None

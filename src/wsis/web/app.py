@@ -176,7 +176,7 @@ def install_handlers(app: FastAPI) -> None:
         return problem(err) if _wants_json(request) else error_page(request, err)
 
 
-def warm_caches(settings: Settings) -> None:
+def warm_caches(settings: Settings, done: threading.Event | None = None) -> None:
     """Fill the per-release caches (gaps, progress, chart renderer) in the background after start-up."""
     from wsis.web import charts, data
 
@@ -187,14 +187,19 @@ def warm_caches(settings: Settings) -> None:
         charts.bar_chart(rel.id, __import__("pandas").DataFrame({"label": ["a"], "value": [1.0]}), "")
     except Exception:  # noqa: BLE001 - warming is best effort; requests compute what they need
         pass
+    finally:
+        if done is not None:
+            done.set()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the web application bound to ``settings`` (process settings by default)."""
     settings = settings or get_settings()
+    warmed = threading.Event()
+
     @asynccontextmanager
     async def lifespan(_app):
-        threading.Thread(target=warm_caches, args=(settings,), daemon=True, name="wsis-warm").start()
+        threading.Thread(target=warm_caches, args=(settings, warmed), daemon=True, name="wsis-warm").start()
         yield
 
     app = FastAPI(lifespan=lifespan, title="WSIS Monitor open API", version="1",
@@ -221,7 +226,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> Response:
-        return Response("ok", media_type="text/plain")
+        """200 once the start-up cache warming is done (503 "warming" before: the server already answers)."""
+        if warmed.is_set():
+            return Response("ok", media_type="text/plain")
+        return Response("warming", status_code=503, media_type="text/plain")
 
     install_handlers(app)
 
