@@ -234,7 +234,7 @@ class Assembler:
         if df.empty:
             return []
         df = df[df["base_indicator"].isin(TOPICS.values()) & (df["year"] <= self.period.end)]
-        df = df[df["kind"].isin(GAP_KINDS)]
+        df = df[df["kind"].isin(GAP_KINDS) & df["area"].isin({a for v in BREAKDOWNS.values() for a in v})]
         df = df.sort_values("year").groupby(["gap", "area"], as_index=False).tail(1)
         order = {k: i for i, k in enumerate(GAP_KINDS)}
         df = df.assign(_k=df["kind"].map(order)).sort_values(["base_indicator", "_k", "area"])
