@@ -18,16 +18,9 @@ DATAHUB_COLUMNS = ("seriesCode", "entityIso", "dataValue", "dataYear")
 def read_itu_datahub(path: Path, ctx: AdapterContext) -> pd.DataFrame:
     """DataHub export. Units come from ``seriesCode`` (the file's ``seriesUnits`` is copied across series)."""
     df = read_csv_strict(path, DATAHUB_COLUMNS)
-    smap = ctx.series_map()
-    codes = df["seriesCode"].str.strip()
-    unknown = ~codes.isin(smap)
-    if unknown.any():
-        i = unknown.idxmax()
-        raise WsisError("unknown-indicator", f"ITU series {codes[i]!r} is not in the catalogue", file=str(path),
-                        row=int(df.at[i, "_ROW"]), column="seriesCode", expected="one of " + ", ".join(sorted(smap)))
+    ind = ctx.map_series(df, "seriesCode", path)
     vals = to_number(df, "dataValue", path)  # the API returns numbers as strings
     years = year_column(df, "dataYear", path)
-    ind = codes.map(smap)
     keep = vals.notna()
     note = df.get("dataNote", pd.Series("", index=df.index)).str.strip().replace("", None)
     src = df.get("dataSource", pd.Series("", index=df.index)).str.strip().replace("", None)

@@ -49,6 +49,17 @@ class AdapterContext:
             return code
         return f"WB_{code}"
 
+    def map_series(self, df: pd.DataFrame, column: str, path: Path) -> pd.Series:
+        """Map a column of provider series codes to catalogue codes; an unknown code is an error naming its row."""
+        smap = self.series_map()
+        codes = df[column].str.strip()
+        unknown = ~codes.isin(smap)
+        if unknown.any():
+            i = unknown.idxmax()
+            raise WsisError("unknown-indicator", f"series {codes[i]!r} is not in the catalogue", file=str(path),
+                            row=int(df.at[i, "_ROW"]), column=column, expected="one of " + ", ".join(sorted(smap)))
+        return codes.map(smap)
+
     def unit_of(self, indicator: str) -> str:
         """Catalogue unit of an indicator."""
         return self.catalogue.indicators[indicator].unit

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from wsis.errors import WsisError
 from wsis.sources.base import ATTRIBUTES, DIMENSIONS, make_frame, read_csv_strict, to_number, year_column
 from wsis.sources.registry import AdapterContext, adapter
 
@@ -21,13 +20,7 @@ UNITS = {"PERCENT": "PT", "PER_100_POP": "PER_100_POP", "NUMBER": "NUMBER"}
 def read_sdg_csv(path: Path, ctx: AdapterContext) -> pd.DataFrame:
     """SDG database CSV: ``SeriesCode, GeoAreaCode, TimePeriod, Value, Sex, Units, ...``."""
     df = read_csv_strict(path, ("SeriesCode", "GeoAreaCode", "TimePeriod", "Value"))
-    smap = ctx.series_map()
-    codes = df["SeriesCode"].str.strip()
-    unknown = ~codes.isin(smap)
-    if unknown.any():
-        i = unknown.idxmax()
-        raise WsisError("unknown-indicator", f"SDG series {codes[i]!r} is not in the catalogue", file=str(path),
-                        row=int(df.at[i, "_ROW"]), column="SeriesCode", expected="one of " + ", ".join(sorted(smap)))
+    ind = ctx.map_series(df, "SeriesCode", path)
     vals = to_number(df, "Value", path)
     years = year_column(df, "TimePeriod", path)
     geo = df["GeoAreaCode"].str.strip().str.zfill(3)
@@ -40,7 +33,6 @@ def read_sdg_csv(path: Path, ctx: AdapterContext) -> pd.DataFrame:
     sex = col("Sex", SEX)
     skill = col("Type of skill").replace("", "_T")
     nature = col("Nature").replace("", None)
-    ind = codes.map(smap)
     keep = vals.notna()
     return make_frame(ctx.dataset_id, INDICATOR=ind[keep], REF_AREA=area[keep], TIME_PERIOD=years[keep],
                       OBS_VALUE=vals[keep], SEX=sex[keep], URBANISATION=col("Location", LOCATION)[keep],

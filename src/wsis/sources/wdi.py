@@ -33,14 +33,8 @@ def read_wdi_wide(path: Path, ctx: AdapterContext) -> pd.DataFrame:
     if not years:
         raise WsisError("missing-column", "no year columns in the header", file=str(path), row=skip + 1,
                         column="-", expected="columns 1960, 1961, ... after 'Indicator Code'")
+    ctx.map_series(df, "Indicator Code", path)  # every series must be in the catalogue
     smap = ctx.series_map()
-    codes = df["Indicator Code"].str.strip()
-    unknown = ~codes.isin(smap)
-    if unknown.any():
-        i = unknown.idxmax()
-        raise WsisError("unknown-indicator", f"series {codes[i]!r} is not in the catalogue", file=str(path),
-                        row=int(df.at[i, "_ROW"]), column="Indicator Code",
-                        expected="one of " + ", ".join(sorted(smap)))
     long = df.melt(id_vars=[*WDI_ID, "_ROW"], value_vars=years, var_name="year", value_name="v")
     long["_ROW"] = long["_ROW"].astype(int)
     vals = to_number(long.rename(columns={"v": "value"}), "value", path)
