@@ -122,6 +122,10 @@ def build_release(settings: Settings | None = None, data_dir: Path | None = None
         _write_tables(con, obs, sources, catalogue, areas, findings, rid)
         con.execute(PREFERRED_VIEW)
         derived = _derive(con, settings, catalogue, areas)
+        # A release never changes, so the preferred vintages are materialised once, sorted for fast lookups.
+        con.execute("CREATE TABLE preferred_t AS SELECT * FROM preferred ORDER BY INDICATOR, REF_AREA, TIME_PERIOD")
+        con.execute("DROP VIEW preferred")
+        con.execute("ALTER TABLE preferred_t RENAME TO preferred")
         counts = con.execute("SELECT DATASET_ID, INDICATOR, count(*) FROM observations GROUP BY ALL ORDER BY ALL").fetchall()
         n_obs = con.execute("SELECT count(*) FROM observations").fetchone()[0]
         con.execute("CHECKPOINT")

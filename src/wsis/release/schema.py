@@ -34,7 +34,8 @@ CREATE TABLE observations (
 )
 """
 
-# The preferred vintage of each observation key: the dataset whose provider ranks first in the
+# The preferred vintage of each observation key (a view while building; materialised as a table in the
+# published release): the dataset whose provider ranks first in the
 # catalogue's `prefer` list for that indicator (ties broken by newest vintage, then dataset id).
 PREFERRED_VIEW = """
 CREATE VIEW preferred AS
