@@ -28,7 +28,7 @@ node_modules/.installed: package.json
 	npm install --no-audit --no-fund --silent
 	touch $@
 
-## make run: set up, build a release from the offline mirror, then run the main job.
+## make run: set up, build a release from the offline mirror, then serve the dashboard on 127.0.0.1:8000.
 run: setup
 	$(BIN)/wsis build
 	$(BIN)/wsis serve
