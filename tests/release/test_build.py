@@ -79,3 +79,11 @@ def test_unknown_release_is_clear(mini_data_dir, settings_factory):
     with pytest.raises(WsisError, match="no release 'nope'"):
         release_path(s, "nope")
     shutil.rmtree(s.home)
+
+
+def test_release_without_population_has_no_aggregates_but_builds(mini_data_dir, settings_factory):
+    (mini_data_dir / "wdi" / "population_SP.POP.TOTL_datahub.csv").unlink()
+    s = settings_factory(mini_data_dir)
+    m = build_release(s)
+    assert m["derived"]["aggregates"] == 0 and "no population series" in m["derived"]["skipped"]
+    assert len(open_release(settings=s).observations("IT_USE_ii99", areas=["KEN"])) == 3

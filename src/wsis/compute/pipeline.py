@@ -41,6 +41,12 @@ def _dataset_row(did: str, title: str, n: int) -> pd.DataFrame:
 def derive(con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: Catalogue, areas=None) -> dict:
     """Insert group aggregates and gap indicators into the release being built; returns a summary."""
     t0 = time.perf_counter()
+    has_pop = con.execute("SELECT count(*) FROM preferred WHERE INDICATOR = ?", [POP]).fetchall()[0][0] > 0
+    if not has_pop:
+        # A data dir without population (e.g. a fetched mirror of one series) still gives a release;
+        # the manifest says why it has no aggregates or gaps.
+        return {"aggregates": 0, "gaps": 0, "skipped": f"no population series ({POP}) to weight aggregates; "
+                "add wdi/population_SP.POP.TOTL_*.csv or fetch wb:SP.POP.TOTL"}
     aggs = compute_aggregates(con, settings, catalogue)
     pop_ds = con.execute("SELECT min(DATASET_ID) FROM preferred WHERE INDICATOR = ?", [POP]).fetchall()[0][0]
     rows = to_observations(aggs, catalogue, settings.coverage_threshold, settings.income_classification, pop_ds) \
