@@ -18,7 +18,10 @@ def _one(rel, ind, area, year, sex="_T", all_vintages=False, dataset=None):
 
 def test_popw_mean_and_coverage(tiny_release):
     rel, summary = tiny_release
-    wld15 = _one(rel, "IT_USE_ii99", "WLD", 2015)
+    # The World Bank publishes a WLD series, so the preferred view takes WLD whole from it (no splicing of
+    # vintage families); our aggregate for 2015 is kept beside it.
+    assert _one(rel, "IT_USE_ii99", "WLD", 2015).empty
+    wld15 = _one(rel, "IT_USE_ii99", "WLD", 2015, all_vintages=True, dataset=AGG_DATASET)
     assert len(wld15) == 1 and wld15["DATASET_ID"].iloc[0] == AGG_DATASET
     assert wld15["OBS_VALUE"].iloc[0] == pytest.approx((80 * 10 + 70 * 30 + 10 * 40) / 80)
     assert wld15["COVERAGE"].iloc[0] == pytest.approx(0.8)

@@ -1,8 +1,9 @@
 """The build hook: ``derive()`` adds the derived observations (aggregates, gaps) to a release being built.
 
 Preference between our aggregates and published ones (same key, e.g. WLD 2020): the ``wsis`` provider is
-ranked *after* every provider of the indicator's ``prefer`` list, so the ``preferred`` view shows the
-World Bank's (or UNSD's) published value where one exists and the WSIS Monitor aggregate elsewhere.
+ranked *after* every provider of the indicator's ``prefer`` list, so the ``preferred`` view (which takes each
+series whole from one provider) shows the World Bank's (or UNSD's) published series where one exists and
+the WSIS Monitor aggregate for every other group.
 ``all_vintages`` (``wsis query --all-vintages``) shows both. Derived gap indicators rank ``wsis`` first.
 """
 

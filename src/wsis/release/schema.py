@@ -34,19 +34,32 @@ CREATE TABLE observations (
 )
 """
 
-# The preferred vintage of each observation key (a view while building; materialised as a table in the
-# published release): the dataset whose provider ranks first in the
-# catalogue's `prefer` list for that indicator (ties broken by newest vintage, then dataset id).
-PREFERRED_VIEW = """
+# The preferred view (materialised as a table in the published release). A series (indicator, area and
+# breakdown) is taken whole from ONE provider: the first of the catalogue's `prefer` list that has it, so
+# two vintage families (e.g. the World Bank's 2024 file and Gapminder's 2025 copy of the same ITU series)
+# are never spliced into one line. Within that provider, each year comes from its newest vintage.
+_SERIES = ("o.INDICATOR, o.REF_AREA, o.SEX, o.AGE, o.URBANISATION, o.INCOME_WEALTH_QUANTILE, o.EDUCATION_LEV, "
+           "o.DISABILITY_STATUS, o.TYPE_SKILL, o.TYPE_SPEED")
+_JOIN = " AND ".join(f"b.{c} = o.{c}" for c in ("INDICATOR", "REF_AREA", "SEX", "AGE", "URBANISATION",
+                                                 "INCOME_WEALTH_QUANTILE", "EDUCATION_LEV", "DISABILITY_STATUS",
+                                                 "TYPE_SKILL", "TYPE_SPEED"))
+PREFERRED_VIEW = f"""
 CREATE VIEW preferred AS
+WITH series AS (
+    SELECT DISTINCT {_SERIES}, d.provider, coalesce(p.rank, 99) AS rank
+    FROM observations o JOIN datasets d USING (DATASET_ID)
+    LEFT JOIN provider_rank p ON p.INDICATOR = o.INDICATOR AND p.provider = d.provider
+), best AS (
+    SELECT * FROM (
+        SELECT o.*, row_number() OVER (PARTITION BY {_SERIES} ORDER BY o.rank, o.provider) AS pick
+        FROM series o
+    ) WHERE pick = 1
+)
 SELECT o.* EXCLUDE (rk) FROM (
-    SELECT o.*, row_number() OVER (
-        PARTITION BY o.INDICATOR, o.REF_AREA, o.TIME_PERIOD, o.SEX, o.AGE, o.URBANISATION,
-                     o.INCOME_WEALTH_QUANTILE, o.EDUCATION_LEV, o.DISABILITY_STATUS, o.TYPE_SKILL, o.TYPE_SPEED
-        ORDER BY coalesce(p.rank, 99), d.vintage DESC, o.DATASET_ID) AS rk
+    SELECT o.*, row_number() OVER (PARTITION BY {_SERIES}, o.TIME_PERIOD ORDER BY d.vintage DESC, o.DATASET_ID) AS rk
     FROM observations o
     JOIN datasets d USING (DATASET_ID)
-    LEFT JOIN provider_rank p ON p.INDICATOR = o.INDICATOR AND p.provider = d.provider
+    JOIN best b ON b.provider = d.provider AND {_JOIN}
 ) o WHERE rk = 1
 """
 
