@@ -123,8 +123,11 @@ def indicator_page(code: str, ctx: Ctx = Depends(get_ctx)):
         except (TypeError, ValueError):
             tval = None
     line, line_areas, line_rows = line_svg(ctx, code, area_codes, dims, ind["unit"], tval)
+    # Countries with a value per year, for the selected breakdown (groups and sub-series not counted).
+    dim_where = "".join(f' AND p."{k}" = ?' for k in dims)
     years_df = data._memo(("years", rel.id, code, tuple(sorted(dims.items()))), lambda: rel.sql(
-        "SELECT TIME_PERIOD AS y, count(*) AS n FROM preferred WHERE INDICATOR = ? GROUP BY 1 ORDER BY 1", [code]))
+        "SELECT p.TIME_PERIOD AS y, count(*) AS n FROM preferred p JOIN areas a ON a.code = p.REF_AREA "
+        f"WHERE p.INDICATOR = ? AND a.kind = 'country'{dim_where} GROUP BY 1 ORDER BY 1", [code, *dims.values()]))
     years = [int(y) for y in years_df["y"]][::-1][:30]
     year_q = ctx.request.query_params.get("year")
     if year_q is not None:
