@@ -46,13 +46,20 @@ _JOIN = " AND ".join(f"b.{c} = o.{c}" for c in ("INDICATOR", "REF_AREA", "SEX", 
 PREFERRED_VIEW = f"""
 CREATE VIEW preferred AS
 WITH series AS (
-    SELECT DISTINCT {_SERIES}, d.provider, coalesce(p.rank, 99) AS rank
+    SELECT {_SERIES}, d.provider, coalesce(min(p.rank), 99) AS rank, max(o.TIME_PERIOD) AS last_year
     FROM observations o JOIN datasets d USING (DATASET_ID)
     LEFT JOIN provider_rank p ON p.INDICATOR = o.INDICATOR AND p.provider = d.provider
+    GROUP BY ALL
+), ranked AS (
+    -- Our own group aggregates (provider 'wsis') give way to a published group series, unless that
+    -- published series stops earlier (e.g. UNSD's 2020 world 4G coverage ends in 2018).
+    SELECT o.*, CASE WHEN o.provider = 'wsis' AND o.last_year > max(CASE WHEN o.provider <> 'wsis' THEN o.last_year END)
+                     OVER (PARTITION BY {_SERIES}) THEN -1 ELSE o.rank END AS eff_rank
+    FROM series o
 ), best AS (
     SELECT * FROM (
-        SELECT o.*, row_number() OVER (PARTITION BY {_SERIES} ORDER BY o.rank, o.provider) AS pick
-        FROM series o
+        SELECT o.*, row_number() OVER (PARTITION BY {_SERIES} ORDER BY o.eff_rank, o.provider) AS pick
+        FROM ranked o
     ) WHERE pick = 1
 )
 SELECT o.* EXCLUDE (rk) FROM (
