@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends
 from wsis.release.store import list_releases
 from wsis.web import data
 from wsis.web.deps import Ctx, get_ctx
-from wsis.web.pages.places import registry_items
 from wsis.web.render import respond
 
 router = APIRouter(include_in_schema=False)
@@ -41,14 +40,20 @@ def action_line_detail(ctx: Ctx, code: str) -> dict:
             indicators.append({"INDICATOR": r["INDICATOR"], "name": r["name"],
                                "value": None if w is None else float(w["value"]),
                                "year": None if w is None else int(w["year"])})
-    commitments = []
+    initiatives, commitments = _registry_entries(ctx, code)
+    return {"al": al, "sdgs": sdgs, "gdc": gdc, "paras": paras, "indicators": indicators,
+            "initiatives": initiatives, "commitments": commitments}
+
+
+def _registry_entries(ctx: Ctx, code: str) -> tuple[list[dict], list[dict]]:
+    """Public initiatives and commitments of an action line, from the registry of this app's settings."""
     try:
         reg = importlib.import_module("wsis.registry")
-        commitments = list(reg.commitments_for_action_line(code))[:50]
-    except Exception:  # noqa: BLE001 - the registry is optional
-        commitments = []
-    return {"al": al, "sdgs": sdgs, "gdc": gdc, "paras": paras, "indicators": indicators,
-            "initiatives": registry_items("action_line", code), "commitments": commitments}
+        db = reg.get_registry(ctx.settings)
+        return (list(reg.initiatives_for_action_line(code, db))[:50],
+                list(reg.commitments_for_action_line(code, db))[:50])
+    except Exception:  # noqa: BLE001 - the registry is optional; the page must render without it
+        return [], []
 
 
 @router.get("/action-lines")

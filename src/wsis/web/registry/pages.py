@@ -34,7 +34,10 @@ FILTERS = ("action_lines", "countries", "groups", "sdg_targets", "gdc_objectives
 
 
 def _lang(request: Request, explicit: str | None = None) -> str:
-    return pick_lang(explicit or request.query_params.get("lang"), request.headers.get("accept-language"))
+    # inside the dashboard app, its middleware turns a language prefix (/fr/registry/...) or Accept-Language
+    # into state["lang"]; the standalone registry app has no such state
+    outer = request.scope.get("state", {}).get("lang")
+    return pick_lang(explicit or request.query_params.get("lang") or outer, request.headers.get("accept-language"))
 
 
 def render(request: Request, name: str, lang: str, status: int = 200, **ctx: Any) -> HTMLResponse:
