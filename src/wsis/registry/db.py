@@ -149,6 +149,15 @@ class Registry:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
 
+    def change_marker(self) -> int:
+        """Id of the newest audit-trail entry: changes whenever any registry entry changes (0 when empty)."""
+        from sqlalchemy import func, select
+
+        from wsis.registry.models import Version
+
+        with self.read() as s:
+            return int(s.execute(select(func.max(Version.id))).scalar() or 0)
+
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()

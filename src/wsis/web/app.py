@@ -44,6 +44,10 @@ SECURITY_HEADERS = [
 UNCACHED_PREFIXES = ("/registry", "/api/v1/registry", "/static", "/healthz")
 
 
+# Dashboard pages that show registry entries (initiatives, commitments) beside release data.
+REGISTRY_PAGES = ("/action-lines/", "/areas/")
+
+
 class WsisMiddleware:
     """Language prefix, security headers and per-release caching (pure ASGI, so it adds little latency)."""
 
@@ -76,14 +80,17 @@ class WsisMiddleware:
             except OSError:
                 rid = None
             if rid:
-                key = (rid, lang, path, scope.get("query_string", b""), headers.get("accept", "")[:200])
+                key = (rid, lang, path, scope.get("query_string", b""), headers.get("accept", "")[:200],
+                       self._registry_marker(path))
         etag = None
         extra: list[tuple[bytes, bytes]] = list(SECURITY_HEADERS)
         if prefix is None and not path.startswith(("/api/", "/sdmx", "/static")):
             extra.append((b"vary", b"Accept-Language"))
         if key:
             etag = 'W/"' + hashlib.sha1(repr(key).encode()).hexdigest()[:24] + '"'
-            extra += [(b"etag", etag.encode()), (b"cache-control", b"public, max-age=300"),
+            # registry-backed pages must be revalidated (ETag) on every visit; the rest may be kept 5 minutes
+            cc = b"no-cache" if key[-1] is not None else b"public, max-age=300"
+            extra += [(b"etag", etag.encode()), (b"cache-control", cc),
                       (b"last-modified", self._last_modified(rid).encode())]
             if etag in (headers.get("if-none-match") or ""):
                 await send({"type": "http.response.start", "status": 304, "headers": extra})
@@ -118,6 +125,17 @@ class WsisMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_wrapper)
+
+    def _registry_marker(self, path: str) -> int | None:
+        """Pages that list registry entries are cached per registry state too, so an approval shows at once."""
+        if not path.startswith(REGISTRY_PAGES):
+            return None
+        try:
+            from wsis.registry import get_registry
+
+            return get_registry(self.settings).change_marker()
+        except Exception:  # noqa: BLE001 - no registry (or not initialised): the page shows none
+            return -1
 
     def _store(self, key, status, headers, body) -> None:
         if scope_too_big(body):

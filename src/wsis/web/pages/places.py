@@ -19,12 +19,12 @@ INCOME = ("HIC", "UMC", "LMC", "LIC")
 GAP_UNITS = ("PT", "PER_100_POP", "INDEX")  # gaps in points make sense for rates, not for counts or prices
 
 
-def registry_items(kind: str, code: str) -> list[dict]:
+def registry_items(kind: str, code: str, settings=None) -> list[dict]:
     """Public registry entries for an action line or a country ([] when the registry is absent or empty)."""
     try:
         import wsis.registry as reg
         fn = reg.initiatives_for_action_line if kind == "action_line" else reg.initiatives_for_country
-        return list(fn(code))[:50]
+        return list(fn(code, reg.get_registry(settings)))[:50]
     except Exception:  # noqa: BLE001 - the registry is optional; the page must render without it
         return []
 
@@ -85,7 +85,7 @@ def area_page(iso3: str, ctx: Ctx = Depends(get_ctx)):
     ctx_dict = {"code": iso3, "rows": rows, "groups": [{"code": g, "name": nm.get(g, g)} for g in grps],
                 "line": line, "line_title": _("Individuals using the Internet") + f": {name}",
                 "line_desc": _("Compared with the world and the income group; the indicator table below gives every value."),
-                "progress_available": bool(status), "initiatives": registry_items("country", iso3)}
+                "progress_available": bool(status), "initiatives": registry_items("country", iso3, ctx.settings)}
     return respond(ctx, "area.html", name, ctx_dict, data={"area": row, "groups": grps, "indicators": rows},
                    table=pd.DataFrame(rows), name=iso3)
 
