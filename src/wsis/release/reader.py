@@ -50,44 +50,54 @@ class Release:
         """A new cursor on the release (read-only), e.g. for Ibis."""
         return self._con.cursor()
 
-    def observations(self, indicator: str | None = None, areas: list[str] | None = None,
-                     years: list[int] | None = None, dims: dict[str, str] | None = None,
-                     all_vintages: bool = False, start: int | None = None, end: int | None = None,
-                     datasets: list[str] | None = None, limit: int | None = None, offset: int = 0) -> pd.DataFrame:
-        """Observations filtered on any dimension; the preferred vintage only unless ``all_vintages``."""
+    @staticmethod
+    def _filters(indicator=None, areas=None, years=None, dims=None, start=None, end=None,
+                 datasets=None) -> tuple[str, list]:
+        """The WHERE clause (with parameters) shared by ``observations`` and ``count_observations``."""
         where, params = [], []
         if indicator:
             where.append("INDICATOR = ?")
             params.append(indicator)
-        if areas:
-            where.append(f"REF_AREA IN ({','.join('?' * len(areas))})")
-            params += list(areas)
-        if years:
-            where.append(f"TIME_PERIOD IN ({','.join('?' * len(years))})")
-            params += [int(y) for y in years]
+        for col, values in (("REF_AREA", areas), ("TIME_PERIOD", [int(y) for y in years or []]),
+                            ("DATASET_ID", datasets)):
+            if values:
+                where.append(f"{col} IN ({','.join('?' * len(values))})")
+                params += list(values)
         if start is not None:
             where.append("TIME_PERIOD >= ?")
             params.append(int(start))
         if end is not None:
             where.append("TIME_PERIOD <= ?")
             params.append(int(end))
-        if datasets:
-            where.append(f"DATASET_ID IN ({','.join('?' * len(datasets))})")
-            params += list(datasets)
         for k, v in (dims or {}).items():
             if k not in DIMENSIONS:
                 raise WsisError("unknown-dimension", f"unknown dimension {k!r}", column=k,
                                 expected="one of " + ", ".join(DIMENSIONS))
             where.append(f'"{k}" = ?')
             params.append(v)
+        return (" WHERE " + " AND ".join(where)) if where else "", params
+
+    def observations(self, indicator: str | None = None, areas: list[str] | None = None,
+                     years: list[int] | None = None, dims: dict[str, str] | None = None,
+                     all_vintages: bool = False, start: int | None = None, end: int | None = None,
+                     datasets: list[str] | None = None, limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+        """Observations filtered on any dimension; the preferred vintage only unless ``all_vintages``."""
+        where, params = self._filters(indicator, areas, years, dims, start, end, datasets)
         table = "observations" if all_vintages else "preferred"
-        q = f"SELECT * EXCLUDE (SOURCE_ROW, SOURCE_COLUMN) FROM {table}"
-        if where:
-            q += " WHERE " + " AND ".join(where)
+        q = f"SELECT * EXCLUDE (SOURCE_ROW, SOURCE_COLUMN) FROM {table}{where}"
         q += " ORDER BY INDICATOR, REF_AREA, TIME_PERIOD, SEX, AGE, URBANISATION, DATASET_ID"
         if limit is not None:
             q += f" LIMIT {int(limit)} OFFSET {int(offset)}"
         return self.sql(q, params)
+
+    def count_observations(self, indicator: str | None = None, areas: list[str] | None = None,
+                           years: list[int] | None = None, dims: dict[str, str] | None = None,
+                           all_vintages: bool = False, start: int | None = None, end: int | None = None,
+                           datasets: list[str] | None = None) -> int:
+        """How many observations ``observations`` would return with the same filters."""
+        where, params = self._filters(indicator, areas, years, dims, start, end, datasets)
+        table = "observations" if all_vintages else "preferred"
+        return int(self.sql(f"SELECT count(*) AS n FROM {table}{where}", params)["n"].iloc[0])
 
     def indicators(self) -> pd.DataFrame:
         """The catalogue as stored in the release (derived indicators included)."""

@@ -283,33 +283,14 @@ def obs_count(rel: Release, indicator: str | None = None, areas: list[str] | Non
               dims: dict[str, str] | None = None, start: int | None = None, end: int | None = None,
               datasets: list[str] | None = None, all_vintages: bool = False) -> int:
     """How many observations match the same filters as ``Release.observations`` (for paging envelopes)."""
+    for k in (dims or {}):
+        if k not in DISAGG:
+            raise WsisError("unknown-dimension", f"unknown dimension {k!r}", column=k,
+                            expected="one of " + ", ".join(DISAGG))
+
     def build():
-        where, params = [], []
-        if indicator:
-            where.append("INDICATOR = ?")
-            params.append(indicator)
-        if areas:
-            where.append(f"REF_AREA IN ({','.join('?' * len(areas))})")
-            params += list(areas)
-        if start is not None:
-            where.append("TIME_PERIOD >= ?")
-            params.append(int(start))
-        if end is not None:
-            where.append("TIME_PERIOD <= ?")
-            params.append(int(end))
-        if datasets:
-            where.append(f"DATASET_ID IN ({','.join('?' * len(datasets))})")
-            params += list(datasets)
-        for k, v in (dims or {}).items():
-            if k not in DISAGG:
-                raise WsisError("unknown-dimension", f"unknown dimension {k!r}", column=k,
-                                expected="one of " + ", ".join(DISAGG))
-            where.append(f'"{k}" = ?')
-            params.append(v)
-        q = f"SELECT count(*) AS n FROM {'observations' if all_vintages else 'preferred'}"
-        if where:
-            q += " WHERE " + " AND ".join(where)
-        return int(rel.sql(q, params)["n"].iloc[0])
+        return rel.count_observations(indicator, areas, None, dims, all_vintages, start, end, datasets)
+
     key = ("count", rel.id, indicator, tuple(areas or ()), tuple(sorted((dims or {}).items())), start, end,
            tuple(datasets or ()), all_vintages)
     return _memo(key, build)
