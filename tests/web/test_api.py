@@ -66,3 +66,11 @@ def test_openapi_document(client):
     assert {"/api/v1/observations", "/api/v1/indicators", "/api/v1/areas", "/api/v1/groups", "/api/v1/gaps",
             "/api/v1/progress", "/api/v1/targets", "/api/v1/action-lines", "/api/v1/releases"} <= set(doc["paths"])
     assert not any(p.startswith("/sdmx") or p == "/" for p in doc["paths"])
+
+
+@pytest.mark.parametrize("query", ["indicator=IT_USE_ii99&area=KEN", "indicator=IT_USE_ii99&year=2022",
+                                   "limt=5"])
+def test_misspelt_parameters_are_refused(client, query):
+    r = client.get(f"/api/v1/observations?{query}")
+    assert r.status_code == 400 and r.headers["content-type"].startswith("application/problem+json")
+    assert "unknown query parameter" in r.json()["detail"] and "areas" in r.json()["detail"]

@@ -19,7 +19,23 @@ from wsis.web import data
 from wsis.web.deps import Ctx, get_ctx
 from wsis.web.render import csv_response, json_response
 
-router = APIRouter(prefix="/api/v1", tags=["open data"])
+def reject_unknown_parameters(request: Request) -> None:
+    """A misspelt filter (``?area=KEN`` for ``?areas=KEN``) is a 400, never silently ignored."""
+    route = request.scope.get("route")
+    if route is None or not hasattr(route, "dependant"):
+        return
+    allowed, todo = {"format"}, [route.dependant]
+    while todo:  # the route's own query parameters and those of its dependencies
+        dep = todo.pop()
+        allowed |= {p.alias for p in dep.query_params}
+        todo += dep.dependencies
+    unknown = sorted(k for k in request.query_params if k not in allowed)
+    if unknown:
+        raise WsisError("unknown-parameter", f"unknown query parameter {unknown[0]!r}", column=unknown[0],
+                        expected="one of " + ", ".join(sorted(allowed)), status=400)
+
+
+router = APIRouter(prefix="/api/v1", tags=["open data"], dependencies=[Depends(reject_unknown_parameters)])
 CODE = r"^[A-Za-z0-9_\-]{1,40}$"
 Fmt = Annotated[Literal["json", "csv"], Query(description="json (default) or csv")]
 Limit = Annotated[int, Query(ge=1, le=10000, description="page size")]
