@@ -32,3 +32,12 @@ def test_unknown_indicator_is_a_404():
     with pytest.raises(WsisError) as e:
         load_catalogue().indicator("NOPE")
     assert e.value.status == 404
+
+
+def test_names_in_six_languages():
+    cat = load_catalogue()
+    ind = cat.indicators["IT_USE_ii99"]
+    assert ind.name_in("en") == ind.name and ind.name_in("ar") != ind.name
+    for code, i in cat.indicators.items():
+        assert set(i.names) <= {"ar", "es", "fr", "ru", "zh"}, code
+        assert all(v.strip() for v in i.names.values()), code

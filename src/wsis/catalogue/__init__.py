@@ -27,6 +27,11 @@ class Indicator(BaseModel):
     aggregation: Aggregation
     sources: dict[str, list[str]] = Field(default_factory=dict)
     prefer: list[str] = Field(default_factory=list)
+    names: dict[str, str] = Field(default_factory=dict)   # lang -> name (ar, es, fr, ru, zh; en is `name`)
+
+    def name_in(self, lang: str) -> str:
+        """The indicator's name in a UN language (English when no translation is recorded)."""
+        return self.names.get(lang) or self.name
 
     def provider_rank(self, provider: str) -> int:
         """Position of a provider in this indicator's preference order (lower is preferred)."""
@@ -82,6 +87,11 @@ def load_catalogue() -> Catalogue:
     """Load the packaged catalogue (indicators.yaml and providers.yaml)."""
     pkg = resources.files("wsis.catalogue")
     ind = yaml.safe_load((pkg / "indicators.yaml").read_text(encoding="utf-8"))["indicators"]
+    i18n_file = pkg / "indicators_i18n.yaml"
+    i18n = yaml.safe_load(i18n_file.read_text(encoding="utf-8")) if i18n_file.is_file() else {}
+    for code, names in (i18n or {}).get("names", {}).items():
+        if code in ind:
+            ind[code]["names"] = names
     prov = yaml.safe_load((pkg / "providers.yaml").read_text(encoding="utf-8"))
     return Catalogue(
         indicators={k: Indicator(code=k, **v) for k, v in ind.items()},

@@ -178,6 +178,9 @@ def _write_tables(con, obs, sources, catalogue, areas, findings, rid) -> None:
                          "aggregation": i.aggregation, "derived": False} for i in catalogue.indicators.values()])
     con.register("ind_df", ind)
     con.execute("INSERT INTO indicators SELECT * FROM ind_df")
+    names = [(i.code, lang, nm) for i in catalogue.indicators.values() for lang, nm in i.names.items()]
+    if names:
+        con.executemany("INSERT INTO indicator_names VALUES (?, ?, ?)", names)
     ranks = [(i.code, p, r) for i in catalogue.indicators.values() for r, p in enumerate(i.prefer)]
     if ranks:
         con.executemany("INSERT INTO provider_rank VALUES (?, ?, ?)", ranks)

@@ -123,6 +123,20 @@ class Release:
         pref = df[df["lang"] == lang]
         return str((pref if not pref.empty else df).iloc[0]["name"])
 
+    def indicator_name(self, code: str, lang: str = "en") -> str:
+        """Name of an indicator in a UN language (English, then the code, as fallbacks)."""
+        if lang != "en":
+            df = self.sql("SELECT name FROM indicator_names WHERE INDICATOR = ? AND lang = ?", [code, lang])
+            if not df.empty:
+                return str(df.iloc[0]["name"])
+        df = self.sql("SELECT name FROM indicators WHERE INDICATOR = ?", [code])
+        return str(df.iloc[0]["name"]) if not df.empty else code
+
+    def indicator_names(self, lang: str) -> dict[str, str]:
+        """Every indicator's name in a language, code -> name (only those translated)."""
+        df = self.sql("SELECT INDICATOR, name FROM indicator_names WHERE lang = ?", [lang])
+        return dict(zip(df["INDICATOR"], df["name"], strict=True))
+
     def findings(self) -> pd.DataFrame:
         """Quality findings recorded at build time."""
         return self.sql("SELECT * FROM findings ORDER BY severity, check_name")

@@ -78,6 +78,7 @@ TABLES_DDL = [
     """CREATE TABLE indicators (INDICATOR VARCHAR PRIMARY KEY, name VARCHAR, unit VARCHAR, definition VARCHAR,
         higher_is_better BOOLEAN, sdg VARCHAR, action_lines VARCHAR[], aggregation VARCHAR, derived BOOLEAN)""",
     "CREATE TABLE provider_rank (INDICATOR VARCHAR, provider VARCHAR, rank INTEGER)",
+    "CREATE TABLE indicator_names (INDICATOR VARCHAR, lang VARCHAR, name VARCHAR)",
     """CREATE TABLE areas (code VARCHAR PRIMARY KEY, kind VARCHAR, group_type VARCHAR, m49 VARCHAR, iso2 VARCHAR,
         name VARCHAR, ldc BOOLEAN, lldc BOOLEAN, sids BOOLEAN, un_status VARCHAR, region VARCHAR, subregion VARCHAR,
         intermediate_region VARCHAR, itu_region VARCHAR)""",
