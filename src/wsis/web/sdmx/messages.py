@@ -172,20 +172,30 @@ def data_message(df: pd.DataFrame) -> str:
     out.write(f'<mes:DataSet ss:structureRef="{sid}" xsi:type="ns1:DataSetType" ss:dataScope="DataStructure" '
               f'action="Information">')
     if not df.empty:
-        df = df.sort_values(SERIES_DIMS + ["TIME_PERIOD", "DATASET_ID"])
-        for key, grp in df.groupby(SERIES_DIMS, sort=False):
-            out.write("<Series " + " ".join(f"{d}={quoteattr(str(v))}" for d, v in zip(SERIES_DIMS, key, strict=False)) + ">")
-            for rec in grp.itertuples(index=False):
-                r = rec._asdict()
-                attrs = [f'TIME_PERIOD="{int(r["TIME_PERIOD"])}"']
-                if pd.notna(r["OBS_VALUE"]):
-                    attrs.append(f'OBS_VALUE="{_fmt(float(r["OBS_VALUE"]))}"')
-                for a in ATTRS:
-                    v = r.get(a)
-                    if v is not None and not (isinstance(v, float) and pd.isna(v)) and v is not pd.NA:
-                        attrs.append(f"{a}={quoteattr(str(int(v)) if a == 'UNIT_MULT' else str(v))}")
-                out.write("<Obs " + " ".join(attrs) + "/>")
-            out.write("</Series>")
+        # Plain records, not pandas row access: this path runs on every uncached SDMX data request.
+        cols = [c for c in dict.fromkeys((*SERIES_DIMS, "TIME_PERIOD", "DATASET_ID", "OBS_VALUE", *ATTRS))
+                if c in df.columns]
+        recs = df[cols].astype(object).where(df[cols].notna(), None).to_dict("records")
+        recs.sort(key=lambda r: tuple(str(r.get(d)) for d in SERIES_DIMS) + (int(r["TIME_PERIOD"]),
+                                                                              str(r.get("DATASET_ID"))))
+        current = None
+        for r in recs:
+            key = tuple(r.get(d) for d in SERIES_DIMS)
+            if key != current:
+                if current is not None:
+                    out.write("</Series>")
+                out.write("<Series " + " ".join(f"{d}={quoteattr(str(v))}" for d, v in zip(SERIES_DIMS, key,
+                                                                                           strict=False)) + ">")
+                current = key
+            attrs = [f'TIME_PERIOD="{int(r["TIME_PERIOD"])}"']
+            if r.get("OBS_VALUE") is not None:
+                attrs.append(f'OBS_VALUE="{_fmt(float(r["OBS_VALUE"]))}"')
+            for a in ATTRS:
+                v = r.get(a)
+                if v is not None:
+                    attrs.append(f"{a}={quoteattr(str(int(v)) if a == 'UNIT_MULT' else str(v))}")
+            out.write("<Obs " + " ".join(attrs) + "/>")
+        out.write("</Series>")
     out.write("</mes:DataSet></mes:StructureSpecificData>")
     return out.getvalue()
 
