@@ -46,6 +46,7 @@ class Labels:
         self.names = data.names(rel, w.lang)
         ind = data.indicators(rel)
         self.ind_en = dict(zip(ind["INDICATOR"], ind["name"], strict=True))
+        self.ind_names = data.indicator_names(rel, w.lang)
 
     def area(self, code: str | None) -> str:
         """An area's name (the wording's group labels first, then the release's names)."""
@@ -54,11 +55,14 @@ class Labels:
         return self.w.label(f"area.{code}", self.names.get(code, code))
 
     def indicator(self, code: str) -> Markup:
-        """An indicator's name; English catalogue names are marked ``lang="en"`` when not translated."""
+        """An indicator's name: the report wording's short name, else the release's name in the report's
+        language; an English catalogue name in another language's report is marked ``lang="en"``."""
         if self.w.has(f"indicator.{code}"):
             return Markup(escape(self.w.raw(f"indicator.{code}")))
-        name = self.ind_en.get(code, code)
-        return Markup(escape(name)) if self.w.lang == "en" else Markup(f'<span lang="en">{escape(name)}</span>')
+        name = self.ind_names.get(code, code)
+        if self.w.lang == "en" or name != self.ind_en.get(code, code):
+            return Markup(escape(name))
+        return Markup(f'<span lang="en">{escape(name)}</span>')
 
     def unit(self, unit: str | None) -> str:
         """The unit written out."""

@@ -7,11 +7,13 @@ import importlib
 import threading
 from typing import Any
 
+import duckdb
 import pandas as pd
 
 from wsis.errors import WsisError
 from wsis.release.reader import Release
 from wsis.sources.base import DIMENSIONS
+from wsis.web.i18n import gettext_for
 
 DISAGG = [d for d in DIMENSIONS if d not in ("INDICATOR", "REF_AREA", "TIME_PERIOD")]
 _CACHE: dict[tuple, Any] = {}
@@ -68,6 +70,41 @@ def area_row(rel: Release, code: str) -> dict[str, Any]:
 def indicators(rel: Release) -> pd.DataFrame:
     """The release's indicator table."""
     return _memo(("inds", rel.id), rel.indicators)
+
+
+def _gap_kind(template: str) -> str:
+    """The gap-kind words of a compute-layer name template (``"{name}: urban/rural ratio"`` -> the words)."""
+    return template.split(": ", 1)[1] if ": " in template else template
+
+
+def indicator_names(rel: Release, lang: str) -> dict[str, str]:
+    """Indicator code -> name in a language: the release's translation, else the English name. Derived gap
+    indicators read "<base name>: <gap kind>", the kind words from the interface's gettext catalogue."""
+    def build():
+        ind = indicators(rel)
+        out = dict(zip(ind["INDICATOR"], ind["name"], strict=True))
+        if lang == "en":
+            return out
+        try:
+            out.update(rel.indicator_names(lang))
+        except duckdb.CatalogException:  # a release built before the indicator_names table existed
+            return out
+        codes, kinds = compute_fn("gaps", "gap_codes"), compute_fn("gaps", "GAP_KINDS")
+        if codes is None or kinds is None:
+            return out
+        _ = gettext_for(lang)
+        derived = set(ind[ind["derived"].fillna(False).astype(bool)]["INDICATOR"])
+        for code, (base, kind) in codes().items():
+            if code in derived and base in out and kind in kinds:
+                out[code] = _("{name}: {kind}").format(name=out[base], kind=_(_gap_kind(kinds[kind][0])))
+        return out
+    return _memo(("indnames", rel.id, lang), build)
+
+
+def translated(rel: Release, row: dict[str, Any], lang: str) -> dict[str, Any]:
+    """An indicator row with ``name`` in the page language (``name_en`` keeps the catalogue's English)."""
+    code = row["INDICATOR"]
+    return {**row, "name": indicator_names(rel, lang).get(code, row["name"]), "name_en": row["name"]}
 
 
 def indicator_row(rel: Release, code: str) -> dict[str, Any]:

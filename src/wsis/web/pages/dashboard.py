@@ -63,7 +63,7 @@ def home(ctx: Ctx = Depends(get_ctx)):
     _ = ctx._
     rel = ctx.release
     nm = data.names(rel, ctx.lang)
-    inds = data.indicators(rel).set_index("INDICATOR")["name"].to_dict()
+    inds = data.indicator_names(rel, ctx.lang)
     gaps = data.headline_gaps(rel)
     rows = [{**g, "name": inds.get(g["gap"], g["gap"]), "area_name": nm.get(g["area"], g["area"])}
             for g in gaps.to_dict(orient="records")]
@@ -90,6 +90,7 @@ def indicator_list(ctx: Ctx = Depends(get_ctx)):
     """Every indicator of the release."""
     rel = ctx.release
     df = data.indicators(rel).copy()
+    df["name"] = df["INDICATOR"].map(data.indicator_names(rel, ctx.lang))
     span = _spans(rel)
     df = df.merge(span, on="INDICATOR", how="left")
     df["action_lines"] = df["action_lines"].map(lambda v: list(v) if v is not None else [])
@@ -108,7 +109,7 @@ def indicator_page(code: str, ctx: Ctx = Depends(get_ctx)):
     """One indicator: line chart, map, table, selectors, metadata, progress and downloads."""
     _ = ctx._
     rel = ctx.release
-    ind = data.indicator_row(rel, code)
+    ind = data.translated(rel, data.indicator_row(rel, code), ctx.lang)
     dims = data.default_dims(rel, code, chosen_dims(ctx))
     nm = data.names(rel, ctx.lang)
     lat_all = data.latest(rel, code, dims)
@@ -186,7 +187,7 @@ def compare(ctx: Ctx = Depends(get_ctx)):
     _ = ctx._
     rel = ctx.release
     code = ctx.request.query_params.get("indicator", "IT_USE_ii99")
-    ind = data.indicator_row(rel, code)
+    ind = data.translated(rel, data.indicator_row(rel, code), ctx.lang)
     area_codes = parse_areas(ctx, ctx.request.query_params.get("areas"), ["KEN", "UGA", "WLD"])
     dims = data.default_dims(rel, code, chosen_dims(ctx))
     line, _a, _r = line_svg(ctx, code, area_codes, dims, ind["unit"])
@@ -205,7 +206,9 @@ def compare(ctx: Ctx = Depends(get_ctx)):
                      "first_value": None if first is None else first["OBS_VALUE"],
                      "change": None if last is None else last["OBS_VALUE"] - first["OBS_VALUE"]})
     title = _("Compare") + ": " + ind["name"]
-    ctx_dict = {"areas_param": ",".join(area_codes), "indicators": data.indicators(rel).to_dict(orient="records"),
+    ind_names = data.indicator_names(rel, ctx.lang)
+    options = [{"INDICATOR": c, "name": ind_names.get(c, c)} for c in data.indicators(rel)["INDICATOR"]]
+    ctx_dict = {"areas_param": ",".join(area_codes), "indicators": options,
                 "ind": ind, "line": line, "line_title": ind["name"] + ": " + ", ".join(r["name"] for r in rows),
                 "line_desc": _("Values over time, one line per area.") + " " + unit_label(ind["unit"], _) + ".",
                 "rows": rows}

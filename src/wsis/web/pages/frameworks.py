@@ -32,12 +32,13 @@ def action_line_detail(ctx: Ctx, code: str) -> dict:
     gdc = [g for g in fw.gdc_objectives if g["id"] in gdc_ids]
     rel = ctx.release
     inds = data.indicators(rel)
+    ind_names = data.indicator_names(rel, ctx.lang)
     world = data.area_indicators(rel, "WLD").set_index("INDICATOR")
     indicators = []
     for r in inds.to_dict(orient="records"):
         if base in list(r["action_lines"] if r["action_lines"] is not None else []):
             w = world.loc[r["INDICATOR"]] if r["INDICATOR"] in world.index else None
-            indicators.append({"INDICATOR": r["INDICATOR"], "name": r["name"],
+            indicators.append({"INDICATOR": r["INDICATOR"], "name": ind_names.get(r["INDICATOR"], r["name"]),
                                "value": None if w is None else float(w["value"]),
                                "year": None if w is None else int(w["year"])})
     initiatives, commitments = _registry_entries(ctx, code)

@@ -52,6 +52,7 @@ def area_page(iso3: str, ctx: Ctx = Depends(get_ctx)):
                         hint=f"see /groups/{iso3}", status=404)
     nm = data.names(rel, ctx.lang)
     inds = data.indicators(rel).set_index("INDICATOR")
+    ind_names = data.indicator_names(rel, ctx.lang)
     own = data.area_indicators(rel, iso3)
     world = data.area_indicators(rel, "WLD").set_index("INDICATOR")
     grps = data.groups_of(rel, iso3)
@@ -71,7 +72,7 @@ def area_page(iso3: str, ctx: Ctx = Depends(get_ctx)):
             if int(ref.loc[code, "year"]) != int(r["year"]):
                 return None
             return float(r["value"]) - float(ref.loc[code, "value"])
-        rows.append({**r, "name": inds["name"].get(code, code), "gap_world": gap(world), "gap_income": gap(incdf),
+        rows.append({**r, "name": ind_names.get(code, code), "gap_world": gap(world), "gap_income": gap(incdf),
                      "status": _(str(status[code])) if code in status else None})
     line = None
     if "IT_USE_ii99" in inds.index:
@@ -119,7 +120,7 @@ def group_page(code: str, ctx: Ctx = Depends(get_ctx)):
         raise WsisError("not-a-group", f"{code} is a country", column="code", expected="a group code such as LDC",
                         hint=f"see /areas/{code}", status=404)
     nm = data.names(rel, ctx.lang)
-    inds = data.indicators(rel).set_index("INDICATOR")["name"].to_dict()
+    inds = data.indicator_names(rel, ctx.lang)
     agg = data.area_indicators(rel, code)
     aggregates = [{**r, "name": inds.get(r["INDICATOR"], r["INDICATOR"])} for r in agg.to_dict(orient="records")]
     mem = data.members(rel, code)
