@@ -164,3 +164,24 @@ def test_arabic_pdf(report_settings, tmp_path):
     images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,
                             check=True).stdout.splitlines()[2:]
     assert len(images) >= 5   # the charts, rasterised with shaped Arabic labels
+
+
+def test_french_report_uses_translated_indicator_names(built, report_settings):
+    import html
+
+    from wsis.catalogue import load_catalogue
+    from wsis.release.reader import open_release
+    from wsis.report.render import Labels
+    from wsis.report.wording import Wording
+
+    fr = (built["out"] / "wsis-report-2024-2025-fr.html").read_text(encoding="utf-8")
+    cat = load_catalogue()
+    # Names the report's own wording does not shorten come from the release, in French, unmarked.
+    labels = Labels(open_release(settings=report_settings), Wording("fr"))
+    for code in ("IT_PRC_A4AI_1GB_GNI", "IT_MBB_P100", "SE_ADT_ACTS"):
+        assert str(labels.indicator(code)) == cat.indicators[code].name_in("fr").replace("'", "&#39;")
+    english = [i.name for i in cat.indicators.values()]
+    marked = re.findall(r'<span lang="en">([^<]*)</span>', fr)
+    assert not [m for m in marked if m in english]      # no indicator left in English in the French report
+    from_release = [i.name_in("fr") for c, i in cat.indicators.items() if not Wording("fr").has(f"indicator.{c}")]
+    assert [n for n in from_release if html.escape(n) in fr], "no release-translated name in the French report"
