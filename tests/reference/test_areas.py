@@ -33,6 +33,9 @@ def test_names_in_six_languages(shared_data):
     assert ref.name("M49_002", "zh") == "非洲"
     assert ref.name("KEN", "ar") == "كينيا"
     assert set(ref.names["lang"]) == {"ar", "en", "es", "fr", "ru", "zh"}
+    assert ref.name("LDC", "fr") == "Pays les moins avancés" and ref.name("HIC", "zh") == "高收入国家"
+    for code in ("LDC", "LLDC", "SIDS", "HIC", "UMC", "LMC", "LIC", "ITU_AFR", "WLD"):
+        assert {ref.name(code, lang) for lang in ("ar", "es", "fr", "ru", "zh")}.isdisjoint({ref.name(code)}), code
 
 
 def test_frameworks(shared_data):

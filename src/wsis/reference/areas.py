@@ -41,6 +41,42 @@ UN_GROUPS = {"LDC": "Least developed countries", "LLDC": "Landlocked developing 
 EXTRA_ECONOMIES = {"XKX": "Kosovo", "CHI": "Channel Islands", "TWN": "Taiwan, China",
                    "ANT": "Netherlands Antilles (former)", "ASC": "Ascension"}
 EXTRA_M49 = {"TWN": "158"}  # the SDG database reports Taiwan under M49 158
+# Names of the groups the M49 files do not carry, in the other five UN languages (UN and World Bank
+# terminology as used in their publications in each language).
+GROUP_NAMES = {
+    "LDC": {"fr": "Pays les moins avancés", "es": "Países menos adelantados", "ar": "أقل البلدان نموا",
+            "ru": "Наименее развитые страны", "zh": "最不发达国家"},
+    "LLDC": {"fr": "Pays en développement sans littoral", "es": "Países en desarrollo sin litoral",
+             "ar": "البلدان النامية غير الساحلية", "ru": "Развивающиеся страны, не имеющие выхода к морю",
+             "zh": "内陆发展中国家"},
+    "SIDS": {"fr": "Petits États insulaires en développement", "es": "Pequeños Estados insulares en desarrollo",
+             "ar": "الدول الجزرية الصغيرة النامية", "ru": "Малые островные развивающиеся государства",
+             "zh": "小岛屿发展中国家"},
+    "HIC": {"fr": "Revenu élevé", "es": "Ingreso alto", "ar": "البلدان المرتفعة الدخل",
+            "ru": "Страны с высоким уровнем дохода", "zh": "高收入国家"},
+    "UMC": {"fr": "Revenu intermédiaire, tranche supérieure", "es": "Ingreso mediano alto",
+            "ar": "البلدان ذات الدخل المتوسط الأعلى", "ru": "Страны с уровнем дохода выше среднего",
+            "zh": "中高收入国家"},
+    "LMC": {"fr": "Revenu intermédiaire, tranche inférieure", "es": "Ingreso mediano bajo",
+            "ar": "البلدان ذات الدخل المتوسط الأدنى", "ru": "Страны с уровнем дохода ниже среднего",
+            "zh": "中低收入国家"},
+    "LIC": {"fr": "Faible revenu", "es": "Ingreso bajo", "ar": "البلدان المنخفضة الدخل",
+            "ru": "Страны с низким уровнем дохода", "zh": "低收入国家"},
+    "ITU_AFR": {"fr": "UIT – Afrique", "es": "UIT – África", "ar": "الاتحاد الدولي للاتصالات – أفريقيا",
+                "ru": "МСЭ – Африка", "zh": "国际电联 – 非洲"},
+    "ITU_AMS": {"fr": "UIT – Amériques", "es": "UIT – Américas", "ar": "الاتحاد الدولي للاتصالات – الأمريكتان",
+                "ru": "МСЭ – Америка", "zh": "国际电联 – 美洲"},
+    "ITU_ARB": {"fr": "UIT – États arabes", "es": "UIT – Estados Árabes",
+                "ar": "الاتحاد الدولي للاتصالات – الدول العربية", "ru": "МСЭ – Арабские государства",
+                "zh": "国际电联 – 阿拉伯国家"},
+    "ITU_ASP": {"fr": "UIT – Asie-Pacifique", "es": "UIT – Asia-Pacífico",
+                "ar": "الاتحاد الدولي للاتصالات – آسيا والمحيط الهادئ", "ru": "МСЭ – Азиатско-Тихоокеанский регион",
+                "zh": "国际电联 – 亚太"},
+    "ITU_CIS": {"fr": "UIT – CEI", "es": "UIT – CEI", "ar": "الاتحاد الدولي للاتصالات – كومنولث الدول المستقلة",
+                "ru": "МСЭ – СНГ", "zh": "国际电联 – 独联体"},
+    "ITU_EUR": {"fr": "UIT – Europe", "es": "UIT – Europa", "ar": "الاتحاد الدولي للاتصالات – أوروبا",
+                "ru": "МСЭ – Европа", "zh": "国际电联 – 欧洲"},
+}
 # Non-standard codes used by providers for economies we know under another code.
 CODE_ALIASES = {"KSO": "XKX", "KOS": "XKX", "AAA": "GGY", "GBJ": "JEY"}
 
@@ -186,6 +222,8 @@ def load_areas(data_dir: Path) -> AreaReference:
         for m49, nm in pairs:
             if m49 and nm and m49 in m49_to_code:
                 name_rows.append({"code": m49_to_code[m49], "lang": lang, "name": nm})
+    for code, by_lang in GROUP_NAMES.items():
+        name_rows += [{"code": code, "lang": lang, "name": nm} for lang, nm in by_lang.items()]
     names = pd.DataFrame(name_rows).drop_duplicates(["code", "lang"])
     editions = {"countries": "framework/countries.csv (2025-12)", "m49_names": "UNSD M49 (2024-09)",
                 "income": f"OGHIST 2025-10-07 (current = FY{latest_fy % 100:02d})", "wb_groups": "CLASS FY25"}
