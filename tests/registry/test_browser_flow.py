@@ -12,14 +12,10 @@ import csv
 import io
 import json
 import os
-import socket
-import threading
-import time
 from urllib.parse import quote
 
 import pytest
-import uvicorn
-from tests.conftest import SHARED, make_data_dir
+from tests.conftest import SHARED, make_data_dir, serve_in_thread
 
 from wsis.registry import auth
 from wsis.registry.db import get_registry
@@ -41,12 +37,6 @@ DESCRIPTION = "Raccorder à l'internet les écoles des régions de Kédougou et 
 ORGANISATION = "Réseau sénégalais pour l'école numérique"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The full app on a live uvicorn: mini release, fresh SQLite registry, a contributor and a moderator."""
@@ -60,18 +50,8 @@ def server(tmp_path_factory):
     seed_reference(reg)
     auth.create_user(reg, SYSTEM, CONTRIBUTOR, PASSWORD, "contributor", "Awa Diop")
     auth.create_user(reg, SYSTEM, MODERATOR, PASSWORD, "moderator", "Modératrice")
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(400):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(create_app(settings)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
@@ -13,6 +12,7 @@ import time
 
 import httpx
 from sqlalchemy import func, select, text
+from tests.conftest import free_port
 from tests.registry.conftest import initiative_payload
 
 from wsis.registry.db import Registry
@@ -20,12 +20,6 @@ from wsis.registry.models import ApiToken, Initiative, InitiativeText, SearchDoc
 
 SUBMITTERS = 100
 PER_SUBMITTER = 1
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _env(settings) -> dict[str, str]:
@@ -71,7 +65,7 @@ async def _submit_all(base: str, tokens: list[str]) -> list[tuple[int, str]]:
 
 def test_concurrent_submitters_over_http(settings, reg, password_hash):
     tokens = _tokens(reg, password_hash)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "wsis.web.registry:create_registry_app", "--host",
          "127.0.0.1", "--port", str(port), "--workers", "2", "--log-level", "warning"],

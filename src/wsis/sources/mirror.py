@@ -25,6 +25,7 @@ from pathlib import Path, PurePosixPath
 import zstandard
 
 from wsis.errors import WsisError
+from wsis.sources.base import sha256_file
 
 MANIFEST = "MANIFEST.sha256"
 EXCLUDE_DIRS = {".fetch"}  # machine-local fetch state (journal, cache, lock)
@@ -81,14 +82,6 @@ def _files(folder: Path) -> list[tuple[str, Path]]:
     return out
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _info(name: str, size: int) -> tarfile.TarInfo:
     ti = tarfile.TarInfo(name)
     ti.size = size
@@ -117,7 +110,7 @@ def pack(folder: Path | str, archive: Path | str) -> PackResult:
     files = _files(folder)
     if not files:
         raise WsisError("mirror-empty", "nothing to pack", file=str(folder), expected="at least one file")
-    sums = [(rel, p, _sha256(p)) for rel, p in files]
+    sums = [(rel, p, sha256_file(p)) for rel, p in files]
     manifest = "".join(f"{h}  {rel}\n" for rel, _, h in sums).encode()
     archive.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{archive.name}.", suffix=".tmp", dir=archive.parent)
@@ -140,7 +133,7 @@ def pack(folder: Path | str, archive: Path | str) -> PackResult:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    return PackResult(archive, len(sums), raw, archive.stat().st_size, _sha256(archive))
+    return PackResult(archive, len(sums), raw, archive.stat().st_size, sha256_file(archive))
 
 
 def _safe_name(name: str, archive: Path) -> str:

@@ -14,8 +14,8 @@ from replay import Reply, recorded
 
 from conftest import WB_IND
 from wsis.errors import WsisError
+from wsis.sources.base import sha256_file
 from wsis.sources.fetch import fetch_mirror, plan_jobs
-from wsis.sources.fetch.store import sha256_file
 
 SDMX_SPEC = "sdmx:REPLAY/ICT_FLOW/AFG+KEN.ICT_INTERNET_USE"
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from wsis.errors import WsisError
 from wsis.settings import Settings, get_settings
+from wsis.sources.base import sha256_file
 from wsis.sources.fetch import itu, sdg, sdmxrest, worldbank
 from wsis.sources.fetch.base import Context, Job, Output
 from wsis.sources.fetch.http import Fetcher, Wait
@@ -24,7 +25,6 @@ from wsis.sources.fetch.store import (
     atomic_write,
     mirror_lock,
     sha256_bytes,
-    sha256_file,
     utcnow,
 )
 

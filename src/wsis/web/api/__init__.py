@@ -19,6 +19,7 @@ from wsis.web import data
 from wsis.web.deps import Ctx, get_ctx
 from wsis.web.render import csv_response, json_response
 
+
 def reject_unknown_parameters(request: Request) -> None:
     """A misspelt filter (``?area=KEN`` for ``?areas=KEN``) is a 400, never silently ignored."""
     route = request.scope.get("route")
