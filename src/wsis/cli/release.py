@@ -23,7 +23,7 @@ def _settings(data_dir: Path | None = None) -> Settings:
 def build(data_dir: Annotated[Path | None, typer.Option(help="data folder or packed mirror (.tar.zst)")] = None,
           quiet: bool = typer.Option(False, "--quiet", "-q")) -> None:
     """Build a new release from the data dir and publish it (atomically)."""
-    from wsis.release.build import build_release
+    from wsis.build import build_release
 
     m = build_release(_settings(data_dir), progress=not quiet)
     fs = m["findings_summary"]
@@ -36,7 +36,7 @@ def check(data_dir: Annotated[Path | None, typer.Option(help="data folder or pac
     """Run the quality checks on the data dir without building; exit 2 when any error is found."""
     import pandas as pd
 
-    from wsis.release.build import check_data_dir
+    from wsis.build import check_data_dir
 
     findings = check_data_dir(_settings(data_dir))
     df = pd.DataFrame([f.as_dict() for f in findings])

@@ -1,15 +1,19 @@
-"""The build hook: ``derive()`` adds the derived observations (aggregates, gaps) to a release being built.
+"""What a build derives: group aggregates and gap indicators, returned as frames for the build to write.
 
 Preference between our aggregates and published ones (same key, e.g. WLD 2020): the ``wsis`` provider is
 ranked *after* every provider of the indicator's ``prefer`` list, so the ``preferred`` view (which takes each
 series whole from one provider) shows the World Bank's (or UNSD's) published series where one exists and
 the WSIS Monitor aggregate for every other group.
 ``all_vintages`` (``wsis query --all-vintages``) shows both. Derived gap indicators rank ``wsis`` first.
+
+Nothing here writes: ``aggregate_frames`` and ``gap_frames`` read the release being built (the gaps read the
+aggregates, so the build writes the first result before asking for the second).
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
@@ -23,14 +27,12 @@ from wsis.settings import Settings
 WSIS_RANK_AFTER_PUBLISHED = 50
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> None:
-    if df.empty:
-        return
-    con.register("_wsis_insert", df)
-    try:
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _wsis_insert")
-    finally:
-        con.unregister("_wsis_insert")
+@dataclass
+class Derived:
+    """Rows a compute step adds to the release: table name -> frame, and a summary for the manifest."""
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    summary: dict = field(default_factory=dict)
 
 
 def _dataset_row(did: str, title: str, n: int) -> pd.DataFrame:
@@ -39,31 +41,43 @@ def _dataset_row(did: str, title: str, n: int) -> pd.DataFrame:
                           "size": 0, "vintage": f"computed {__version__}", "n_obs": n, "skipped": ""}])
 
 
-def derive(con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: Catalogue, areas=None) -> dict:
-    """Insert group aggregates and gap indicators into the release being built; returns a summary."""
+def has_population(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the release being built has the population series that weights the aggregates."""
+    return con.execute("SELECT count(*) FROM preferred WHERE INDICATOR = ?", [POP]).fetchall()[0][0] > 0
+
+
+def no_population_summary() -> dict:
+    """The manifest's note when a data dir has no population series (e.g. a fetched mirror of one series)."""
+    return {"aggregates": 0, "gaps": 0, "skipped": f"no population series ({POP}) to weight aggregates; "
+            "add wdi/population_SP.POP.TOTL_*.csv or fetch wb:SP.POP.TOTL"}
+
+
+def aggregate_frames(con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: Catalogue) -> Derived:
+    """Group aggregates as observations, their dataset row and the ``wsis`` provider ranks."""
     t0 = time.perf_counter()
-    has_pop = con.execute("SELECT count(*) FROM preferred WHERE INDICATOR = ?", [POP]).fetchall()[0][0] > 0
-    if not has_pop:
-        # A data dir without population (e.g. a fetched mirror of one series) still gives a release;
-        # the manifest says why it has no aggregates or gaps.
-        return {"aggregates": 0, "gaps": 0, "skipped": f"no population series ({POP}) to weight aggregates; "
-                "add wdi/population_SP.POP.TOTL_*.csv or fetch wb:SP.POP.TOTL"}
     aggs = compute_aggregates(con, settings, catalogue)
     pop_ds = con.execute("SELECT min(DATASET_ID) FROM preferred WHERE INDICATOR = ?", [POP]).fetchall()[0][0]
     rows = to_observations(aggs, catalogue, settings.coverage_threshold, settings.income_classification, pop_ds) \
         if len(aggs) else pd.DataFrame()
-    _insert(con, "observations", rows)
-    _insert(con, "datasets", _dataset_row(AGG_DATASET, "Group aggregates (population-weighted means, sums, "
-                                          "medians, means) computed by WSIS Monitor", len(rows)))
     base = sorted(set(rows["INDICATOR"])) if len(rows) else []
-    ranks = pd.DataFrame({"INDICATOR": base, "provider": "wsis", "rank": WSIS_RANK_AFTER_PUBLISHED})
-    _insert(con, "provider_rank", ranks)
-    t1 = time.perf_counter()
+    tables = {"observations": rows,
+              "datasets": _dataset_row(AGG_DATASET, "Group aggregates (population-weighted means, sums, "
+                                       "medians, means) computed by WSIS Monitor", len(rows)),
+              "provider_rank": pd.DataFrame({"INDICATOR": base, "provider": "wsis",
+                                             "rank": WSIS_RANK_AFTER_PUBLISHED})}
+    summary = {"aggregates": int(len(rows)), "aggregates_below_coverage": int(len(aggs) - len(rows)),
+               "aggregates_imputed": int((rows["OBS_STATUS"] == "E").sum()) if len(rows) else 0,
+               "coverage_threshold": settings.coverage_threshold,
+               "income_classification": settings.income_classification, "impute": settings.impute,
+               "impute_max_years": settings.impute_max_years,
+               "seconds_aggregates": round(time.perf_counter() - t0, 3)}
+    return Derived(tables, summary)
 
+
+def gap_frames(con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: Catalogue) -> Derived:
+    """Gap indicators (parity scores, ratios, point gaps, Gini, Theil) and their catalogue rows."""
+    t0 = time.perf_counter()
     gaps = compute_gaps(con, settings.coverage_threshold)
-    _insert(con, "observations", gaps)
-    _insert(con, "datasets", _dataset_row(GAP_DATASET, "Digital divides: parity scores, ratios, point gaps, "
-                                          "Gini and Theil indices computed by WSIS Monitor", len(gaps)))
     codes = gap_codes()
     present = sorted(set(gaps["INDICATOR"])) if len(gaps) else []
     ind_rows = []
@@ -75,13 +89,20 @@ def derive(con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: Catalo
                          "definition": definition, "higher_is_better": hib, "sdg": parent.sdg if parent else None,
                          "action_lines": parent.action_lines if parent else [], "aggregation": "none",
                          "derived": True})
-    _insert(con, "indicators", pd.DataFrame(ind_rows))
-    _insert(con, "provider_rank", pd.DataFrame({"INDICATOR": present, "provider": "wsis", "rank": 0}))
-    t2 = time.perf_counter()
-    n_all = len(aggs)
-    return {"aggregates": int(len(rows)), "aggregates_below_coverage": int(n_all - len(rows)),
-            "aggregates_imputed": int((rows["OBS_STATUS"] == "E").sum()) if len(rows) else 0,
-            "gaps": int(len(gaps)), "gap_indicators": present, "coverage_threshold": settings.coverage_threshold,
-            "income_classification": settings.income_classification, "impute": settings.impute,
-            "impute_max_years": settings.impute_max_years, "seconds_aggregates": round(t1 - t0, 3),
-            "seconds_gaps": round(t2 - t1, 3)}
+    tables = {"observations": gaps,
+              "datasets": _dataset_row(GAP_DATASET, "Digital divides: parity scores, ratios, point gaps, "
+                                       "Gini and Theil indices computed by WSIS Monitor", len(gaps)),
+              "indicators": pd.DataFrame(ind_rows),
+              "provider_rank": pd.DataFrame({"INDICATOR": present, "provider": "wsis", "rank": 0})}
+    summary = {"gaps": int(len(gaps)), "gap_indicators": present,
+               "seconds_gaps": round(time.perf_counter() - t0, 3)}
+    return Derived(tables, summary)
+
+
+def gap_name_parts(code: str) -> tuple[str, str] | None:
+    """(base indicator, English gap-kind words) of a derived gap code, for composing translated names."""
+    base_kind = gap_codes().get(code)
+    if base_kind is None or base_kind[1] not in GAP_KINDS:
+        return None
+    template = GAP_KINDS[base_kind[1]][0]
+    return base_kind[0], (template.split(": ", 1)[1] if ": " in template else template)

@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from wsis.errors import WsisError
+from wsis.schema import LANGS
 
-LANGS = ("ar", "en", "es", "fr", "ru", "zh")
 _M49_FILE_LANG = {"ar": "ar", "en": "en", "es": "es", "fr": "fr", "ru": "ru", "zh": "cn"}
 
 # ITU-D regions: stable codes for the six regions named in countries.csv.

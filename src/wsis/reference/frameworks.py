@@ -1,7 +1,8 @@
 """Policy frameworks: WSIS action lines, SDG goals/targets/indicators (6 languages), the WSIS–SDG
 matrix, the Global Digital Compact objectives and the outcome document (A/RES/80/173).
 
-All read from ``<data_dir>/framework`` and ``<data_dir>/sdg_metadata``; nothing is copied here.
+``wsis build`` reads them from ``<data_dir>/framework`` and ``<data_dir>/sdg_metadata`` and stores them in the
+release (``to_parts``); publishing rebuilds them from the release (``from_parts``) and never reads the data dir.
 """
 
 from __future__ import annotations
@@ -16,6 +17,11 @@ import yaml
 
 from wsis.errors import WsisError
 
+FRAMEWORK_FILES = ("framework/wsis_action_lines.yaml", "framework/wsis_sdg_matrix.csv", "framework/gdc.yaml",
+                   "framework/outcome_commitments.yaml", "sdg_metadata/sdg_goals_targets_indicators_6lang.csv")
+SDG_COLUMNS = ["level", "code", "field", "en", "fr", "es", "ru", "zh", "ar"]
+MATRIX_COLUMNS = ["action_line", "sdg_goal", "sdg_target", "link_level", "confidence"]
+_PARTS = ("action_lines", "gdc_objectives", "paragraphs", "deliverables", "figures", "document")
 SDG_LANG_COLUMNS = {"en": "text_en", "fr": "text_fr", "es": "text_es", "ru": "text_ru", "zh": "text_zh-Hans",
                     "ar": "text_ar"}
 
@@ -32,6 +38,15 @@ class Frameworks:
     deliverables: list[dict[str, Any]]        # deliverables_index
     figures: list[dict[str, Any]]             # figures_index
     document: dict[str, Any] = field(default_factory=dict)
+
+    def to_parts(self) -> dict[str, Any]:
+        """The list- and mapping-shaped parts, JSON-ready (the two tables travel separately)."""
+        return {k: getattr(self, k) for k in _PARTS}
+
+    @classmethod
+    def from_parts(cls, parts: dict[str, Any], sdg: pd.DataFrame, matrix: pd.DataFrame) -> Frameworks:
+        """Rebuild the frameworks from what ``to_parts`` gave and the SDG and matrix tables."""
+        return cls(sdg=sdg, matrix=matrix, **{k: parts.get(k) or ({} if k == "document" else []) for k in _PARTS})
 
     def action_line(self, code: str) -> dict[str, Any]:
         """One action line (or C7 sub-line) by code, e.g. ``C5`` or ``C7-EHEALTH``."""

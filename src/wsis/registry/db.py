@@ -82,6 +82,14 @@ class Registry:
         write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else self.engine
         self._write = sessionmaker(write_engine, expire_on_commit=False)
 
+    def initialised(self) -> bool:
+        """Whether ``wsis registry init`` has created the schema (pages then list entries; before, none)."""
+        if not getattr(self, "_initialised", False):
+            from sqlalchemy import inspect
+
+            self._initialised = inspect(self.engine).has_table("initiatives")
+        return self._initialised
+
     @property
     def is_sqlite(self) -> bool:
         """True for the embedded SQLite backend."""

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from wsis.errors import WsisError
+from wsis.schema import LANGS
 
 STAKEHOLDER_GROUPS = ("government", "private_sector", "civil_society", "international_organisation",
                       "technical_community", "academia", "youth")
@@ -22,7 +23,7 @@ BENEFICIARY_GROUPS = ("women_girls", "persons_with_disabilities", "older_persons
                       "rural_communities", "ldc", "lldc", "sids")
 PROJECT_STATUSES = ("planned", "ongoing", "completed", "suspended")
 FINANCE_TYPES = ("grant", "loan", "blended", "in_kind")
-LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
+LANGUAGES = tuple(sorted(LANGS))
 JOINT_ROADMAP = "WSIS-GDC"
 _SDG_TARGET = re.compile(r"^(?:[1-9]|1[0-7])\.(?:[1-9][0-9]?|[a-z])$")
 

@@ -6,8 +6,8 @@ import duckdb
 import pandas as pd
 
 from wsis.release.store import release_path
+from wsis.schema import DIMENSIONS
 from wsis.settings import Settings, get_settings
-from wsis.sources.base import DIMENSIONS
 
 _KEY = ", ".join(["DATASET_ID", *DIMENSIONS])
 

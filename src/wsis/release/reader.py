@@ -13,8 +13,8 @@ import pandas as pd
 
 from wsis.errors import WsisError
 from wsis.release.store import release_path
+from wsis.schema import DIMENSIONS
 from wsis.settings import Settings, get_settings
-from wsis.sources.base import DIMENSIONS
 
 _CACHE: dict[str, Release] = {}
 _LOCK = threading.Lock()
@@ -23,10 +23,17 @@ _LOCK = threading.Lock()
 class Release:
     """One published release, opened read-only. Cheap to share: cursors are per call."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection | None = None):
         self.path = Path(path)
         self.db_path = self.path / "release.duckdb"
-        self._con = duckdb.connect(str(self.db_path), read_only=True)
+        self._con = con if con is not None else duckdb.connect(str(self.db_path), read_only=True)
+
+    @classmethod
+    def over(cls, con: duckdb.DuckDBPyConnection) -> Release:
+        """The reader's queries over a release still being built (its connection), for build-time
+        precomputation with the same functions that would read a published release."""
+        return cls(Path(con.execute("SELECT file FROM pragma_database_list WHERE name = current_database()")
+                        .fetchone()[0]).parent, con)
 
     @cached_property
     def manifest(self) -> dict[str, Any]:
@@ -84,6 +91,8 @@ class Release:
         """Observations filtered on any dimension; the preferred vintage only unless ``all_vintages``."""
         where, params = self._filters(indicator, areas, years, dims, start, end, datasets)
         table = "observations" if all_vintages else "preferred"
+        if table == "preferred" and areas and not indicator:
+            table = "preferred_by_area"  # the same rows sorted by area: a few row groups per area
         q = f"SELECT * EXCLUDE (SOURCE_ROW, SOURCE_COLUMN) FROM {table}{where}"
         q += " ORDER BY INDICATOR, REF_AREA, TIME_PERIOD, SEX, AGE, URBANISATION, DATASET_ID"
         if limit is not None:

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
+import pandas as pd
+
 from wsis.errors import WsisError
+from wsis.files import atomic_write
 from wsis.settings import Settings
 
 POINTER = "current"
@@ -32,21 +34,7 @@ def current_release_id(settings: Settings) -> str | None:
 def switch_current(settings: Settings, release_id: str) -> None:
     """Point ``current`` at a release: write a temp file, fsync, then ``os.replace`` (atomic)."""
     d = releases_dir(settings)
-    fd, tmp = tempfile.mkstemp(dir=d, prefix=".current-")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(release_id + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, d / POINTER)
-    _fsync_dir(d)
-
-
-def _fsync_dir(d: Path) -> None:
-    fd = os.open(d, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    atomic_write(d / POINTER, release_id + "\n")
 
 
 def release_path(settings: Settings, release_id: str | None = None) -> Path:
@@ -91,3 +79,18 @@ def clean_stale(settings: Settings) -> None:
                 shutil.rmtree(p, ignore_errors=True)
             except PermissionError:
                 pass
+
+
+def insert_frame(con, table: str, df: pd.DataFrame | None) -> None:
+    """Append a frame to a table of a release being built, matching columns by name (case-insensitive);
+    the frame's columns the table lacks are left out, the table's columns the frame lacks stay null."""
+    if df is None or df.empty:
+        return
+    cols = [r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()]
+    have = {str(c).lower(): c for c in df.columns}
+    pick = ", ".join(f'"{have[c.lower()]}" AS "{c}"' for c in cols if c.lower() in have)
+    con.register("_wsis_frame", df)
+    try:
+        con.execute(f'INSERT INTO "{table}" BY NAME SELECT {pick} FROM _wsis_frame')
+    finally:
+        con.unregister("_wsis_frame")

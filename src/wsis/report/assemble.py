@@ -14,12 +14,12 @@ from typing import Any
 
 import pandas as pd
 
+from wsis import query as data
 from wsis.errors import WsisError
-from wsis.release.reader import Release
+from wsis.query import Release
 from wsis.report import finance
 from wsis.report.numbers import Fact, decimals_for, source_decimals
 from wsis.report.registry_view import RegistrySnapshot
-from wsis.web import data
 
 TOTAL = {d: "_T" for d in data.DISAGG}
 HEADLINE = ("IT_USE_ii99", "IT_MOB_OWN", "IT_MOB_4GNTWK", "IT_NET_BBP", "IT_PRC_MBB5_GNI")
@@ -85,22 +85,18 @@ class Assembler:
     # -- release helpers ---------------------------------------------------------------------------
     def values(self, indicator: str, areas: list[str], dims: dict[str, str] | None = None) -> pd.DataFrame:
         """Observations (area, year, value) up to the end of the period."""
-        df = self.rel.observations(indicator=indicator, areas=areas, dims={**TOTAL, **(dims or {})},
-                                   end=self.period.end)
+        df = data.observations(self.rel, indicator, areas=areas, dims={**TOTAL, **(dims or {})},
+                               end=self.period.end)[0]
         return df[["REF_AREA", "TIME_PERIOD", "OBS_VALUE"]].dropna().rename(
             columns={"REF_AREA": "area", "TIME_PERIOD": "year", "OBS_VALUE": "value"})
 
     def un_members(self) -> set[str]:
         """UN Member States (the denominator of coverage counts)."""
-        a = data.areas(self.rel)
-        return set(a[a["un_status"] == "member"]["code"])
+        return data.un_members(self.rel)
 
     def coverage_counts(self) -> dict[str, int]:
         """Per indicator: UN Member States with any value in the last five years of the period."""
-        df = self.rel.sql("SELECT INDICATOR, count(DISTINCT REF_AREA) AS n FROM preferred WHERE TIME_PERIOD "
-                          "BETWEEN ? AND ? AND OBS_VALUE IS NOT NULL AND REF_AREA IN (SELECT code FROM areas "
-                          "WHERE un_status = 'member') GROUP BY 1", [self.period.end - WINDOW + 1, self.period.end])
-        return dict(zip(df["INDICATOR"], df["n"].astype(int), strict=True))
+        return data.coverage_counts(self.rel, self.period.end - WINDOW + 1, self.period.end)
 
     def fact(self, indicator: str, area: str, year: int, value: float, context: str = "prose",
              dims: dict[str, str] | None = None) -> Fact:
@@ -191,10 +187,10 @@ class Assembler:
             return {"mode": "world", "year": y,
                     "low": self.fact(code, "WLD", y, world[low]["value"], dims={dim: low}),
                     "high": self.fact(code, "WLD", y, world[high]["value"], dims={dim: high})}
-        df = self.rel.observations(indicator=code, dims={**TOTAL, dim: low}, start=self.period.end - WINDOW + 1,
-                                   end=self.period.end)
-        dh = self.rel.observations(indicator=code, dims={**TOTAL, dim: high}, start=self.period.end - WINDOW + 1,
-                                   end=self.period.end)
+        df = data.observations(self.rel, code, dims={**TOTAL, dim: low}, start=self.period.end - WINDOW + 1,
+                               end=self.period.end)[0]
+        dh = data.observations(self.rel, code, dims={**TOTAL, dim: high}, start=self.period.end - WINDOW + 1,
+                               end=self.period.end)[0]
         countries = set(data.areas(self.rel).query("kind == 'country'")["code"])
         pairs = df.merge(dh, on=["REF_AREA", "TIME_PERIOD"], suffixes=("_l", "_h"))
         pairs = pairs[pairs["REF_AREA"].isin(countries)].sort_values("TIME_PERIOD").groupby("REF_AREA").tail(1)
@@ -226,11 +222,8 @@ class Assembler:
         return out
 
     def gaps(self) -> list[dict[str, Any]]:
-        """The compute layer's gap indicators for the topic indicators: latest year up to the period end."""
-        fn = data.compute_fn("gaps", "gap_table")
-        if fn is None:
-            return []
-        df = pd.DataFrame(fn(self.rel, latest=False))
+        """The release's gap indicators for the topic indicators: latest year up to the period end."""
+        df = data.gap_table(self.rel, latest=False)
         if df.empty:
             return []
         df = df[df["base_indicator"].isin(TOPICS.values()) & (df["year"] <= self.period.end)]
@@ -243,7 +236,7 @@ class Assembler:
                                obs_ref(r.gap, r.area, int(r.year)))} for r in df.itertuples()]
 
     def progress(self) -> dict[str, Any] | None:
-        """Status counts toward the 2030 targets and who is off track (None without the compute layer)."""
+        """Status counts toward the 2030 targets and who is off track (None when nothing was assessed)."""
         df = data.progress(self.rel)
         if df is None or df.empty:
             return None
@@ -273,11 +266,7 @@ class Assembler:
         out = []
         members = self.un_members()
         cover = self.coverage_counts()
-        tot = " AND ".join(f"\"{d}\" = '_T'" for d in data.DISAGG)
-        wdf = self.rel.sql(f"SELECT INDICATOR, max(TIME_PERIOD) AS y, arg_max(OBS_VALUE, TIME_PERIOD) AS v "
-                           f"FROM preferred WHERE REF_AREA = 'WLD' AND {tot} AND OBS_VALUE IS NOT NULL "
-                           f"AND TIME_PERIOD <= ? GROUP BY 1", [self.period.end])
-        world = {r.INDICATOR: (r.y, r.v) for r in wdf.itertuples()}
+        world = data.latest_totals(self.rel, "WLD", self.period.end)
         for line in self.fw.action_lines:
             code = line["code"]
 
@@ -316,13 +305,13 @@ class Assembler:
 
     def methods(self) -> dict[str, Any]:
         """Release id, sources with licences, coverage of the headline indicators, quality findings."""
-        ds = self.rel.datasets()
+        ds = data.datasets(self.rel)
         used = ds[ds["n_obs"].fillna(0) > 0] if "n_obs" in ds.columns else ds
         used = used.astype(object).where(used.notna(), None)
         sources = (used.groupby(["publisher", "licence"], dropna=False)
                    .agg(files=("DATASET_ID", "count"), vintages=("vintage", lambda v: sorted({str(x) for x in v if x})))
                    .reset_index().sort_values(["publisher", "licence"]))
-        fnd = self.rel.findings()
+        fnd = data.findings(self.rel)
         counts = fnd.groupby(["severity", "check_name"]).size().reset_index(name="n") \
             .sort_values(["severity", "check_name"])
         warn = fnd[fnd["severity"].isin(["error", "warning"])].sort_values(["check_name", "indicator", "area"],
@@ -331,9 +320,9 @@ class Assembler:
         cover = self.coverage_counts()
         coverage = [{"indicator": code, "n": Fact(int(cover.get(code, 0)), 0, "COUNT"), "members": members}
                     for code in HEADLINE]
-        return {"release_id": self.rel.id, "created": self.rel.manifest.get("created"),
-                "code_version": self.rel.manifest.get("code_version"),
-                "editions": self.rel.manifest.get("reference_editions", {}),
+        return {"release_id": self.rel.id, "created": data.manifest(self.rel).get("created"),
+                "code_version": data.manifest(self.rel).get("code_version"),
+                "editions": data.manifest(self.rel).get("reference_editions", {}),
                 "sources": sources.to_dict("records"), "datasets": used.sort_values("DATASET_ID").to_dict("records"),
                 "finding_counts": counts.to_dict("records"), "warnings": warn.head(40).to_dict("records"),
                 "coverage": coverage, "window": (self.period.end - WINDOW + 1, self.period.end)}

@@ -9,16 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from wsis import query
 from wsis.errors import WsisError
-from wsis.reference import load_frameworks
+from wsis.files import atomic_write
 from wsis.registry.db import get_registry
-from wsis.release.reader import open_release
 from wsis.report.assemble import Assembler, Period, as_of_default, parse_period
 from wsis.report.registry_view import read_registry
 from wsis.report.render import render_html, render_pdf
@@ -43,26 +41,13 @@ def parse_list(text: str | list[str], allowed: tuple[str, ...], column: str) -> 
     return out
 
 
-def write_atomic(path: Path, payload: bytes) -> None:
-    """Write bytes to a temporary file beside ``path`` and rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _meta(rel, period: Period, snap, lang: str) -> dict[str, Any]:
     params = {"period": period.label, "lang": lang, "as_of": snap.as_of.isoformat(), "release": rel.id,
               "registry_snapshot": snap.sha256}
-    ind = rel.indicators()
+    ind = query.indicators(rel)
     return {"period": period.label, "previous": period.previous.label, "as_of": snap.as_of.isoformat(),
-            "release_id": rel.id, "release_created": rel.manifest.get("created", ""),
-            "code_version": rel.manifest.get("code_version", ""), "registry_sha256": snap.sha256,
+            "release_id": rel.id, "release_created": query.manifest(rel).get("created", ""),
+            "code_version": query.manifest(rel).get("code_version", ""), "registry_sha256": snap.sha256,
             "parameters": params, "parameters_json": json.dumps(params, sort_keys=True, separators=(",", ":")),
             "parameters_text": f"--period {period.label} --lang {lang} --as-of {snap.as_of.isoformat()}",
             "indicator_codes": list(ind["INDICATOR"]), "indicator_units": dict(zip(ind["INDICATOR"], ind["unit"], strict=True)),
@@ -91,10 +76,10 @@ def build_report(period: str, langs: str | list[str] = "en", formats: str | list
         if progress:
             progress(label, total)
 
-    rel = open_release(release_id, settings)
+    rel = query.release(settings, release_id)
     snap = read_registry(get_registry(settings), as_of)
     step("registry")
-    content = Assembler(rel, per, snap, load_frameworks(settings.data_dir)).build()
+    content = Assembler(rel, per, snap, query.frameworks(rel)).build()
     step("assemble")
     record: dict[str, Any] = {"period": per.label, "as_of": as_of.isoformat(), "release": rel.id,
                               "registry_snapshot": snap.sha256, "files": {}}
@@ -103,20 +88,12 @@ def build_report(period: str, langs: str | list[str] = "en", formats: str | list
         base = f"wsis-report-{per.label}-{lang}"
         if "html" in formats:
             data = html.encode("utf-8")
-            write_atomic(out / f"{base}.html", data)
+            atomic_write(out / f"{base}.html", data)
             record["files"][f"{base}.html"] = hashlib.sha256(data).hexdigest()
         if "pdf" in formats:
-            out.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{base}.pdf.", dir=out)
-            os.close(fd)
-            try:
-                render_pdf(html, tmp, lang)
-                os.replace(tmp, out / f"{base}.pdf")
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            atomic_write(out / f"{base}.pdf", lambda tmp, html=html, lang=lang: render_pdf(html, str(tmp), lang))
             record["files"][f"{base}.pdf"] = hashlib.sha256((out / f"{base}.pdf").read_bytes()).hexdigest()
             step(f"{lang} pdf")
-    write_atomic(out / f"wsis-report-{per.label}.json",
+    atomic_write(out / f"wsis-report-{per.label}.json",
                  (json.dumps(record, indent=2, sort_keys=True) + "\n").encode("utf-8"))
     return record

@@ -10,8 +10,8 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from wsis.release.reader import Release
-from wsis.web import data
+from wsis import query as data
+from wsis.query import Release
 
 
 def _region_of(rel: Release) -> dict[str, str]:

@@ -11,10 +11,11 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from wsis.release.reader import Release
+from wsis import query as data
+from wsis.query import Release
 from wsis.report.numbers import Fact, fmt, scaled
 from wsis.report.wording import Wording
-from wsis.web import charts, data
+from wsis.web import charts
 
 Progress = Callable[[str], None]
 FONTS = {"ar": '"Noto Naskh Arabic", "Noto Sans Arabic", "Noto Sans", "DejaVu Sans", sans-serif',

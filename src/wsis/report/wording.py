@@ -16,8 +16,7 @@ from markupsafe import Markup, escape
 
 from wsis.errors import WsisError
 from wsis.report.numbers import plural_form
-
-LANGS = ("en", "fr", "es", "ar", "ru", "zh")
+from wsis.schema import LANGS
 
 
 @lru_cache(maxsize=8)

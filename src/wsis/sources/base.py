@@ -18,16 +18,8 @@ import numpy as np
 import pandas as pd
 
 from wsis.errors import WsisError
+from wsis.schema import ATTRIBUTES, DIMENSIONS, EXTRA, OBS_COLUMNS, TOTAL, TRACE  # noqa: F401 - re-exported
 
-# SDMX-aligned data model (dimensions as in the UN SDG global database DSD, plus skill and speed types).
-DIMENSIONS = ("INDICATOR", "REF_AREA", "TIME_PERIOD", "SEX", "AGE", "URBANISATION", "INCOME_WEALTH_QUANTILE",
-              "EDUCATION_LEV", "DISABILITY_STATUS", "TYPE_SKILL", "TYPE_SPEED")
-ATTRIBUTES = ("UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "NATURE", "SOURCE_DETAIL", "COMMENT_OBS")
-# Survey estimates and derived observations carry these too (null elsewhere).
-EXTRA = ("SE", "CI_LOW", "CI_HIGH", "METHOD", "COVERAGE", "DERIVED_FROM")
-OBS_COLUMNS = ("DATASET_ID", *DIMENSIONS, "OBS_VALUE", *ATTRIBUTES, *EXTRA)
-TRACE = ("SOURCE_ROW", "SOURCE_COLUMN")
-TOTAL = "_T"
 MAX_LINE_BYTES = 200_000      # characters; real CSV lines are < 2 KB, longer ones are refused
 MAX_FILE_BYTES = 512 << 20    # 512 MiB decompressed
 

@@ -3,29 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from wsis.errors import WsisError
+from wsis.files import atomic_write
 
 FORMATS = ("csv", "json", "sdmx-csv")
-
-
-def atomic_write(path: Path, write: Any) -> None:
-    """Call ``write(tmp_path)`` then rename onto ``path``; nothing is left half-written on failure."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def to_sdmx_csv(df: pd.DataFrame, dataflow: str = "WSIS:SURVEY_ESTIMATES(1.0)") -> pd.DataFrame:

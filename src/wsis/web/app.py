@@ -1,5 +1,5 @@
 """The FastAPI application: dashboard pages, the JSON/CSV API under /api/v1, SDMX REST under /sdmx, and the
-registry router when it is installed.
+registry pages and API.
 
 One pure-ASGI middleware does the cross-cutting work: the language prefix (``/fr/...``) or Accept-Language,
 strict security headers, and per-release HTTP caching (ETag/Last-Modified, 304s, and an in-process response
@@ -24,9 +24,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
+from wsis import query, registry
 from wsis.errors import WsisError
-from wsis.release.reader import open_release
-from wsis.release.store import current_release_id
 from wsis.settings import Settings, get_settings
 from wsis.web.i18n import LANGS, pick_lang
 
@@ -76,7 +75,7 @@ class WsisMiddleware:
         rid = None
         if scope["method"] in ("GET", "HEAD") and not path.startswith(UNCACHED_PREFIXES):
             try:
-                rid = current_release_id(self.settings)
+                rid = query.current_release(self.settings)
             except OSError:
                 rid = None
             if rid:
@@ -130,12 +129,8 @@ class WsisMiddleware:
         """Pages that list registry entries are cached per registry state too, so an approval shows at once."""
         if not path.startswith(REGISTRY_PAGES):
             return None
-        try:
-            from wsis.registry import get_registry
-
-            return get_registry(self.settings).change_marker()
-        except Exception:  # noqa: BLE001 - no registry (or not initialised): the page shows none
-            return -1
+        db = registry.get_registry(self.settings)
+        return db.change_marker() if db.initialised() else -1
 
     def _store(self, key, status, headers, body) -> None:
         if scope_too_big(body):
@@ -148,7 +143,7 @@ class WsisMiddleware:
 
     def _last_modified(self, rid: str) -> str:
         try:
-            created = open_release(rid, self.settings).manifest["created"]
+            created = query.manifest(query.release(self.settings, rid))["created"]
             return format_datetime(datetime.fromisoformat(created), usegmt=True)
         except (WsisError, KeyError, ValueError, OSError):
             return format_datetime(datetime(2025, 12, 17).astimezone(), usegmt=True)
@@ -195,15 +190,17 @@ def install_handlers(app: FastAPI) -> None:
 
 
 def warm_caches(settings: Settings, done: threading.Event | None = None) -> None:
-    """Fill the per-release caches (gaps, progress, chart renderer) in the background after start-up."""
-    from wsis.web import charts, data
+    """Start the chart renderer and read the small per-release tables in the background after start-up
+    (the release already holds everything precomputed; this only saves the first request a cold start)."""
+    from wsis.web import charts
 
     try:
-        rel = open_release(None, settings)
-        data.gap_table(rel)
-        data.progress(rel)
+        rel = query.release(settings)
+        query.gap_table(rel)
+        query.progress(rel)
+        query.world_map(rel)
         charts.bar_chart(rel.id, __import__("pandas").DataFrame({"label": ["a"], "value": [1.0]}), "")
-    except Exception:  # noqa: BLE001 - warming is best effort; requests compute what they need
+    except WsisError:  # no release yet: pages say so themselves
         pass
     finally:
         if done is not None:
@@ -233,12 +230,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(api_router)
     app.include_router(sdmx_router)
-    try:
-        from wsis.web.registry import router as registry_router
-    except ImportError:  # the registry is optional
-        registry_router = None
-    if registry_router is not None:
-        app.include_router(registry_router)
+    from wsis.web.registry import router as registry_router
+
+    app.include_router(registry_router)
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

@@ -12,12 +12,9 @@ import json
 import re
 import threading
 from collections import OrderedDict
-from pathlib import Path
 
 import altair as alt
 import pandas as pd
-
-from wsis.web import geo
 
 # A colour-blind-safe categorical palette (Okabe-Ito, darkened where needed for 3:1 on white).
 PALETTE = ["#0b5394", "#c0392b", "#1e7b4f", "#8e44ad", "#b35900", "#00838f", "#6d4c41", "#37474f"]
@@ -128,18 +125,18 @@ def bar_chart(release_id: str, df: pd.DataFrame, x_title: str, width: int = 560)
 
 
 def choropleth(release_id: str, values: dict[str, float], m49_of: dict[str, str], islands: list[str],
-               data_dir: Path, legend_title: str, reverse: bool = False) -> str:
+               world_map, legend_title: str, reverse: bool = False) -> str:
     """World map: ``values`` maps ISO3 to a value; ``m49_of`` maps ISO3 to M49; small islands missing from the
-    110m geometry (``islands``, ISO3) are drawn as points."""
+    110m geometry (``islands``, ISO3) are drawn as points; ``world_map`` is the release's ``query.WorldMap``."""
 
     def build() -> str:
-        world = geo.load_world()
+        world = world_map.geometry
         by_m49 = {m49_of[k]: v for k, v in values.items() if k in m49_of}
         feats = world.features()
         for f in feats:
             v = by_m49.get(f["id"])
             f["properties"]["v"] = None if v is None else round(float(v), 3)
-        pts = geo.island_points(Path(data_dir))
+        pts = world_map.points
         shown = set(world.shapes)
         points = [{"x": round(pts[i][0]), "y": round(pts[i][1]), "v": values.get(i)} for i in islands
                   if i in pts and m49_of.get(i) not in shown]
@@ -158,7 +155,7 @@ def choropleth(release_id: str, values: dict[str, float], m49_of: dict[str, str]
                              "latitude": {"field": "y", "type": "quantitative"},
                              "color": {"condition": {"test": "datum.v == null", "value": MISSING},
                                        **{**color, "field": "v", "legend": None}}}}
-        spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "width": geo.WIDTH,
+        spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "width": world_map.width,
                 "height": world.height, "projection": {"type": "identity", "scale": 1, "translate": [0, 0]}, "layer": [shapes, dots],
                 "config": _base_config()}
         return render(spec)

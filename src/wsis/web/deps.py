@@ -1,18 +1,15 @@
 """Per-request context: settings, the current release (re-read from the ``current`` pointer on every request,
-so a newly published release is served without a restart), the language, the frameworks and the catalogue."""
+so a newly published release is served without a restart), the language and the frameworks. Everything about
+the release comes from the query layer."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 
 from fastapi import Request
 
-from wsis.catalogue import Catalogue, load_catalogue
-from wsis.reference.frameworks import Frameworks, load_frameworks
-from wsis.release.reader import Release, open_release
-from wsis.release.store import current_release_id
+from wsis import query, registry
 from wsis.settings import Settings, get_settings
 from wsis.web.i18n import gettext_for
 
@@ -22,11 +19,21 @@ def settings_of(request: Request) -> Settings:
     return getattr(request.app.state, "wsis_settings", None) or get_settings()
 
 
-def release_of(request: Request, release_id: str | None = None) -> Release:
+def release_of(request: Request, release_id: str | None = None) -> query.Release:
     """The release to serve: ``release_id`` if given, else whatever ``current`` names right now."""
-    settings = settings_of(request)
-    rid = release_id or current_release_id(settings)
-    return open_release(rid, settings)
+    return query.release(settings_of(request), release_id)
+
+
+def registry_entries(settings: Settings, kind: str, code: str) -> tuple[list[dict], list[dict]]:
+    """Public initiatives and commitments tagged with an action line (``kind="action_line"``) or a country;
+    none before ``wsis registry init`` has created the registry."""
+    db = registry.get_registry(settings)
+    if not db.initialised():
+        return [], []
+    if kind == "action_line":
+        return (registry.initiatives_for_action_line(code, db)[:50],
+                registry.commitments_for_action_line(code, db)[:50])
+    return registry.initiatives_for_country(code, db)[:50], registry.commitments_for_country(code, db)[:50]
 
 
 @dataclass
@@ -38,19 +45,14 @@ class Ctx:
     lang: str
 
     @cached_property
-    def release(self) -> Release:
+    def release(self) -> query.Release:
         """The current release."""
         return release_of(self.request)
 
     @cached_property
-    def frameworks(self) -> Frameworks:
-        """Action lines, SDG titles, GDC, outcome document."""
-        return load_frameworks(Path(self.settings.data_dir).resolve())
-
-    @cached_property
-    def catalogue(self) -> Catalogue:
-        """The indicator catalogue."""
-        return load_catalogue()
+    def frameworks(self) -> query.Frameworks:
+        """Action lines, SDG titles, GDC, outcome document (as stored in the release)."""
+        return query.frameworks(self.release)
 
     @property
     def _(self):

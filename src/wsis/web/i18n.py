@@ -1,51 +1,17 @@
-"""Interface languages: the six UN languages, gettext catalogues under ``wsis/locale/<lang>/LC_MESSAGES``.
-
-The ``.po`` files are the source of truth. They are compiled to ``.mo`` in memory with Babel when first
-needed (no build step; ``pybabel compile -d src/wsis/locale -D wsis`` also works and is picked up first).
-Numbers are formatted per locale with Babel.
+"""Interface languages: the one language picker and the one number formatter of the dashboard, the registry
+pages and the report. The catalogues are loaded by ``wsis.locale``; numbers are formatted per locale with Babel.
 """
 
 from __future__ import annotations
 
-import gettext
-import io
 import math
 from functools import lru_cache
-from importlib import resources
 
 from babel import Locale
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
-LANGS = ("en", "fr", "es", "ar", "ru", "zh")
-RTL = frozenset({"ar"})
-DOMAIN = "wsis"
-NATIVE_NAMES = {"en": "English", "fr": "Français", "es": "Español", "ar": "العربية", "ru": "Русский",
-                "zh": "中文"}
-
-
-@lru_cache(maxsize=8)
-def translations(lang: str) -> gettext.NullTranslations:
-    """The gettext catalogue of a language (a null catalogue for English or a missing file)."""
-    if lang not in LANGS or lang == "en":
-        return gettext.NullTranslations()
-    base = resources.files("wsis") / "locale" / lang / "LC_MESSAGES"
-    mo, po = base / f"{DOMAIN}.mo", base / f"{DOMAIN}.po"
-    if mo.is_file():
-        return gettext.GNUTranslations(io.BytesIO(mo.read_bytes()))
-    if not po.is_file():
-        return gettext.NullTranslations()
-    catalog = read_po(io.BytesIO(po.read_bytes()), locale=lang)
-    buf = io.BytesIO()
-    write_mo(buf, catalog)
-    buf.seek(0)
-    return gettext.GNUTranslations(buf)
-
-
-def gettext_for(lang: str):
-    """A ``_()`` function for one language."""
-    return translations(lang).gettext
+from wsis.locale import gettext_for, translations  # noqa: F401 - re-exported
+from wsis.schema import LANGS, NATIVE_NAMES, RTL  # noqa: F401 - re-exported for templates
 
 
 def pick_lang(prefix: str | None, accept_language: str | None, default: str = "en") -> str:

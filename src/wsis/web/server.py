@@ -5,14 +5,14 @@ from __future__ import annotations
 import uvicorn
 
 from wsis.errors import WsisError
-from wsis.release.store import current_release_id
+from wsis.query import current_release
 from wsis.settings import get_settings
 
 
 def run(host: str | None = None, port: int | None = None, workers: int = 1) -> None:
     """Serve ``create_app()`` on host:port; refuses to start before the first release is built."""
     settings = get_settings()
-    if current_release_id(settings) is None:
+    if current_release(settings) is None:
         raise WsisError("no-release", "no release has been built yet", hint="run `wsis build` first", status=404)
     uvicorn.run("wsis.web.app:create_app", factory=True, host=host or settings.host, port=port or settings.port,
                 workers=workers, log_level="warning", access_log=False, proxy_headers=False)

@@ -13,9 +13,8 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel
 
+from wsis import query as data
 from wsis.errors import WsisError
-from wsis.release.store import list_releases
-from wsis.web import data
 from wsis.web.deps import Ctx, get_ctx
 from wsis.web.render import csv_response, json_response
 
@@ -123,7 +122,7 @@ def indicators(request: Request, ctx: Ctx = Depends(get_ctx), limit: Limit = 100
 def indicator(code: Annotated[str, Path(pattern=CODE, max_length=40)], ctx: Ctx = Depends(get_ctx)):
     """One indicator with its sources and 2030 target."""
     row = data.indicator_row(ctx.release, code)
-    return json_response({**row, "sources": data.sources_of(ctx.release, code), "target": data.target_for(code)})
+    return json_response({**row, "sources": data.sources_of(ctx.release, code), "target": data.target_for(ctx.release, code)})
 
 
 @router.get("/areas", response_model=Envelope, responses=ERRORS)
@@ -154,7 +153,7 @@ def groups(request: Request, ctx: Ctx = Depends(get_ctx), limit: Limit = 1000, o
 @router.get("/gaps", response_model=Envelope, responses=ERRORS)
 def gaps(request: Request, ctx: Ctx = Depends(get_ctx), indicator: Dim = None, limit: Limit = 1000,
          offset: Offset = 0, format: Fmt = "json"):
-    """Digital-divide gaps (the compute layer's gap table, or the gaps between stored group aggregates)."""
+    """Digital-divide gaps: the headline gaps computed at build time (latest year per gap and area)."""
     df = data.headline_gaps(ctx.release)
     if indicator and "indicator" in df.columns:
         df = df[df["indicator"] == indicator]
@@ -166,7 +165,6 @@ def progress(request: Request, ctx: Ctx = Depends(get_ctx), area: Dim = None, in
              limit: Limit = 1000, offset: Offset = 0, format: Fmt = "json"):
     """Progress toward the 2030 targets (empty when this release has no progress assessment)."""
     df = data.progress(ctx.release, area=area, indicator=indicator)
-    df = pd.DataFrame() if df is None else df
     return envelope(request, df.iloc[offset:offset + limit], len(df), limit, offset, format, "progress")
 
 
@@ -174,8 +172,7 @@ def progress(request: Request, ctx: Ctx = Depends(get_ctx), area: Dim = None, in
 def targets(request: Request, ctx: Ctx = Depends(get_ctx), limit: Limit = 1000, offset: Offset = 0,
             format: Fmt = "json"):
     """The 2030 targets with their citations."""
-    df = data.targets()
-    df = pd.DataFrame() if df is None else df
+    df = data.targets(ctx.release)
     return envelope(request, df.iloc[offset:offset + limit], len(df), limit, offset, format, "targets")
 
 
@@ -202,5 +199,5 @@ def action_lines(request: Request, ctx: Ctx = Depends(get_ctx), limit: Limit = 1
 def releases(request: Request, ctx: Ctx = Depends(get_ctx), limit: Limit = 100, offset: Offset = 0,
              format: Fmt = "json"):
     """Every published release, newest first."""
-    rows = list_releases(ctx.settings)
+    rows = data.list_releases(ctx.settings)
     return envelope(request, _page(rows, limit, offset), len(rows), limit, offset, format, "releases")

@@ -7,8 +7,9 @@ import re
 import pandas as pd
 from fastapi import APIRouter, Depends
 
+from wsis import query as data
 from wsis.errors import WsisError
-from wsis.web import charts, data
+from wsis.web import charts
 from wsis.web.deps import Ctx, get_ctx
 from wsis.web.labels import DIM_LABELS, code_label, unit_label
 from wsis.web.render import respond
@@ -91,17 +92,12 @@ def indicator_list(ctx: Ctx = Depends(get_ctx)):
     rel = ctx.release
     df = data.indicators(rel).copy()
     df["name"] = df["INDICATOR"].map(data.indicator_names(rel, ctx.lang))
-    span = _spans(rel)
+    span = data.indicator_spans(rel)
     df = df.merge(span, on="INDICATOR", how="left")
     df["action_lines"] = df["action_lines"].map(lambda v: list(v) if v is not None else [])
     rows = df.to_dict(orient="records")
     return respond(ctx, "indicators.html", ctx._("Indicators"), {"rows": rows}, data=rows,
                    table=df.drop(columns=["action_lines"]), name="indicators")
-
-
-def _spans(rel) -> pd.DataFrame:
-    return data._memo(("spans", rel.id), lambda: rel.sql(
-        "SELECT INDICATOR, min(TIME_PERIOD) AS first, max(TIME_PERIOD) AS last, count(*) AS n FROM preferred GROUP BY 1"))
 
 
 @router.get("/indicators/{code}")
@@ -116,7 +112,7 @@ def indicator_page(code: str, ctx: Ctx = Depends(get_ctx)):
     have = set(lat_all["REF_AREA"]) if not lat_all.empty else set()
     default = [a for a in ("WLD", "HIC", "LIC", "LDC") if a in have] or sorted(have)[:4]
     area_codes = parse_areas(ctx, ctx.request.query_params.get("areas"), default)
-    target = data.target_for(code)
+    target = data.target_for(rel, code)
     tval = None
     if target:
         try:
@@ -125,10 +121,7 @@ def indicator_page(code: str, ctx: Ctx = Depends(get_ctx)):
             tval = None
     line, line_areas, line_rows = line_svg(ctx, code, area_codes, dims, ind["unit"], tval)
     # Countries with a value per year, for the selected breakdown (groups and sub-series not counted).
-    dim_where = "".join(f' AND p."{k}" = ?' for k in dims)
-    years_df = data._memo(("years", rel.id, code, tuple(sorted(dims.items()))), lambda: rel.sql(
-        "SELECT p.TIME_PERIOD AS y, count(*) AS n FROM preferred p JOIN areas a ON a.code = p.REF_AREA "
-        f"WHERE p.INDICATOR = ? AND a.kind = 'country'{dim_where} GROUP BY 1 ORDER BY 1", [code, *dims.values()]))
+    years_df = data.country_years(rel, code, dims)
     years = [int(y) for y in years_df["y"]][::-1][:30]
     year_q = ctx.request.query_params.get("year")
     if year_q is not None:
@@ -148,7 +141,7 @@ def indicator_page(code: str, ctx: Ctx = Depends(get_ctx)):
     cvals = {} if in_year.empty else {a: v for a, v in zip(in_year["REF_AREA"], in_year["OBS_VALUE"], strict=False)
                                        if a in m49 and pd.notna(v)}
     unit = unit_label(ind["unit"], _)
-    map_svg = charts.choropleth(rel.id, cvals, m49, islands, ctx.settings.data_dir, unit,
+    map_svg = charts.choropleth(rel.id, cvals, m49, islands, data.world_map(rel), unit,
                                 reverse=ind.get("higher_is_better") is False) if cvals else None
     prog = data.progress(rel, indicator=code)
     status = {}

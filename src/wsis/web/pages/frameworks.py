@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-
 import pandas as pd
 from fastapi import APIRouter, Depends
 
-from wsis.release.store import list_releases
-from wsis.web import data
-from wsis.web.deps import Ctx, get_ctx
+from wsis import query as data
+from wsis.errors import WsisError
+from wsis.web.deps import Ctx, get_ctx, registry_entries
 from wsis.web.render import respond
 
 router = APIRouter(include_in_schema=False)
@@ -41,20 +39,9 @@ def action_line_detail(ctx: Ctx, code: str) -> dict:
             indicators.append({"INDICATOR": r["INDICATOR"], "name": ind_names.get(r["INDICATOR"], r["name"]),
                                "value": None if w is None else float(w["value"]),
                                "year": None if w is None else int(w["year"])})
-    initiatives, commitments = _registry_entries(ctx, code)
+    initiatives, commitments = registry_entries(ctx.settings, "action_line", code)
     return {"al": al, "sdgs": sdgs, "gdc": gdc, "paras": paras, "indicators": indicators,
             "initiatives": initiatives, "commitments": commitments}
-
-
-def _registry_entries(ctx: Ctx, code: str) -> tuple[list[dict], list[dict]]:
-    """Public initiatives and commitments of an action line, from the registry of this app's settings."""
-    try:
-        reg = importlib.import_module("wsis.registry")
-        db = reg.get_registry(ctx.settings)
-        return (list(reg.initiatives_for_action_line(code, db))[:50],
-                list(reg.commitments_for_action_line(code, db))[:50])
-    except Exception:  # noqa: BLE001 - the registry is optional; the page must render without it
-        return [], []
 
 
 @router.get("/action-lines")
@@ -95,27 +82,22 @@ def outcome(ctx: Ctx = Depends(get_ctx)):
 
 def _diff_summary(old: str, new: str, settings) -> str | None:
     try:
-        mod = importlib.import_module("wsis.release.diff")
-        df = data._memo(("diff", old, new), lambda: mod.diff_releases(old, new, settings))
-    except Exception:  # noqa: BLE001 - a diff is informative only
+        return data.diff_summary(old, new, settings)
+    except WsisError:  # e.g. the older release was removed meanwhile: a diff is informative only
         return None
-    if df is None or df.empty:
-        return "0"
-    sums = {c: int(df[c].sum()) for c in ("added", "removed", "changed") if c in df.columns}
-    return ", ".join(f"{k} {v}" for k, v in sums.items())
 
 
 @router.get("/releases")
 def releases(ctx: Ctx = Depends(get_ctx)):
     """Every release, with its manifest, quality findings and the diff to the one before."""
-    rows = list_releases(ctx.settings)
+    rows = data.list_releases(ctx.settings)
     for i, r in enumerate(rows):
         r["diff"] = _diff_summary(rows[i + 1]["id"], r["id"], ctx.settings) if i + 1 < len(rows) else None
     rel = ctx.release
-    man = rel.manifest
+    man = data.manifest(rel)
     manifest = [(k, man[k]) for k in ("release_id", "created", "code_version", "observations", "settings",
                                       "reference_editions", "findings_summary") if k in man]
-    f = rel.findings()
+    f = data.findings(rel)
     return respond(ctx, "releases.html", ctx._("Releases"),
                    {"rows": rows, "manifest": manifest, "findings": f.head(200).to_dict(orient="records"),
                     "n_findings": len(f)},

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 from fastapi import APIRouter, Depends
 
+from wsis import query as data
 from wsis.errors import WsisError
-from wsis.web import charts, data
-from wsis.web.deps import Ctx, get_ctx
+from wsis.web import charts
+from wsis.web.deps import Ctx, get_ctx, registry_entries
 from wsis.web.labels import unit_label
 from wsis.web.render import respond
 
@@ -17,16 +18,6 @@ GROUP_KINDS = [("income", "Income groups"), ("un_group", "UN country groups"), (
                ("m49_subregion", "UN subregions")]
 INCOME = ("HIC", "UMC", "LMC", "LIC")
 GAP_UNITS = ("PT", "PER_100_POP", "INDEX")  # gaps in points make sense for rates, not for counts or prices
-
-
-def registry_items(kind: str, code: str, settings=None) -> list[dict]:
-    """Public registry entries for an action line or a country ([] when the registry is absent or empty)."""
-    try:
-        import wsis.registry as reg
-        fn = reg.initiatives_for_action_line if kind == "action_line" else reg.initiatives_for_country
-        return list(fn(code, reg.get_registry(settings)))[:50]
-    except Exception:  # noqa: BLE001 - the registry is optional; the page must render without it
-        return []
 
 
 @router.get("/areas")
@@ -86,7 +77,7 @@ def area_page(iso3: str, ctx: Ctx = Depends(get_ctx)):
     ctx_dict = {"code": iso3, "rows": rows, "groups": [{"code": g, "name": nm.get(g, g)} for g in grps],
                 "line": line, "line_title": _("Individuals using the Internet") + f": {name}",
                 "line_desc": _("Compared with the world and the income group; the indicator table below gives every value."),
-                "progress_available": bool(status), "initiatives": registry_items("country", iso3, ctx.settings)}
+                "progress_available": bool(status), "initiatives": registry_entries(ctx.settings, "country", iso3)[0]}
     return respond(ctx, "area.html", name, ctx_dict, data={"area": row, "groups": grps, "indicators": rows},
                    table=pd.DataFrame(rows), name=iso3)
 
@@ -98,8 +89,7 @@ def group_list(ctx: Ctx = Depends(get_ctx)):
     rel = ctx.release
     nm = data.names(rel, ctx.lang)
     a = data.areas(rel)
-    sizes = rel.sql('SELECT "group", count(*) AS n FROM group_members GROUP BY 1')
-    n = dict(zip(sizes["group"], sizes["n"], strict=False))
+    n = data.group_sizes(rel)
     kinds = []
     for kind, label in GROUP_KINDS:
         sel = a[(a["kind"] == "group") & (a["group_type"] == kind)]

@@ -11,8 +11,8 @@ import re
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from wsis import query as data_svc
 from wsis.errors import WsisError
-from wsis.web import data as data_svc
 from wsis.web.deps import Ctx, get_ctx
 from wsis.web.sdmx import messages as m
 
@@ -146,7 +146,6 @@ def data(request: Request, flow: str, key: str = "all", provider: str = "all", c
     single = {d: v[0] for d, v in sel.items() if len(v) == 1 and d not in ("INDICATOR", "REF_AREA")}
     inds = sel.get("INDICATOR") or [None]
     frames = [data_svc.observations(rel, i, areas=sel.get("REF_AREA"), dims=single, start=start, end=end)[0]
-              if i else rel.observations(areas=sel.get("REF_AREA"), dims=single, start=start, end=end)
               for i in inds]
     import pandas as pd
 

@@ -9,9 +9,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pandas as pd
 
-from wsis.release.reader import Release
-from wsis.sources.base import DIMENSIONS
-from wsis.web import data
+from wsis import query as data
+from wsis.query import Release
+from wsis.schema import DIMENSIONS
 from wsis.web.labels import CODE_LABELS, DIM_LABELS, UNIT_LABELS, code_label
 
 AGENCY, FLOW, DSD, CS, VERSION = "WSIS", "DF_WSIS", "DSD_WSIS", "CS_WSIS", "1.0"
@@ -53,21 +53,14 @@ def codelists(rel: Release) -> dict[str, dict[str, dict[str, str]]]:
         out: dict[str, dict[str, dict[str, str]]] = {}
         inds = data.indicators(rel)
         out["CL_INDICATOR"] = {c: {"en": n} for c, n in zip(inds["INDICATOR"], inds["name"], strict=False)}
-        names = rel.sql("SELECT code, lang, name FROM area_names")
-        areas: dict[str, dict[str, str]] = {c: {"en": c} for c in data.areas(rel)["code"]}
-        for c, lg, n in zip(names["code"], names["lang"], names["name"], strict=False):
-            if c in areas and n:
-                areas[c][lg] = n
-        out["CL_AREA"] = areas
-        cols = ", ".join(f'list(DISTINCT "{d}") AS "{d}"' for d in data.DISAGG)
-        row = rel.sql(f"SELECT {cols}, list(DISTINCT UNIT_MEASURE) AS um, list(DISTINCT OBS_STATUS) AS os "
-                      f"FROM observations").iloc[0]
+        out["CL_AREA"] = data.area_names_all(rel)
+        codes = data.disagg_codes(rel)
         for d in data.DISAGG:
-            out[f"CL_{d}"] = {v: {"en": code_label(v)} for v in sorted(row[d]) if v}
-        out["CL_UNIT_MEASURE"] = {v: {"en": UNIT_LABELS.get(v, v)} for v in sorted(x for x in row["um"] if x)}
-        out["CL_OBS_STATUS"] = {v: {"en": OBS_STATUS.get(v, v)} for v in sorted(x for x in row["os"] if x)}
+            out[f"CL_{d}"] = {v: {"en": code_label(v)} for v in codes[d]}
+        out["CL_UNIT_MEASURE"] = {v: {"en": UNIT_LABELS.get(v, v)} for v in codes["UNIT_MEASURE"]}
+        out["CL_OBS_STATUS"] = {v: {"en": OBS_STATUS.get(v, v)} for v in codes["OBS_STATUS"]}
         return out
-    return data._memo(("sdmx-cl", rel.id), build)
+    return data.memo(("sdmx-cl", rel.id), build)
 
 
 def dim_codelist(dim: str) -> str:

@@ -2,6 +2,10 @@
 (Equal Earth) into pixel space, simplified on shared arcs (Douglas-Peucker) and quantized to whole pixels, so
 that a full world map stays a few kilobytes compressed. Small island developing States that the 110m file
 lacks become points placed at their latitude/longitude (from the Gapminder entity file of the data dir).
+
+The projected shapes ship as package data (``world_map.json``, made by ``scripts/make_world_map.py`` from
+world-atlas), so a plain ``pip install`` draws the map without ``node_modules``; ``wsis build`` copies them,
+with the island points, into the release.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ _XMAX, _YMAX = 2.7064, 1.3174  # Equal Earth extent in radians-space units
 _SCALE = WIDTH / (2 * _XMAX)
 TOP_LAT_CLIP = 84.0     # Natural Earth stops near 84N
 BOTTOM_LAT_CLIP = -58.0  # Antarctica is dropped; the map ends just below Tierra del Fuego
+TOLERANCE = 0.3  # degrees, Douglas-Peucker on shared arcs
 
 
 def equal_earth(lon: float, lat: float) -> tuple[float, float]:
@@ -90,8 +95,11 @@ class WorldGeometry:
         return out
 
 
+PACKAGED = Path(__file__).with_name("world_map.json")
+
+
 def default_atlas_path() -> Path:
-    """Where ``npm install`` puts world-atlas: ``node_modules/`` of the checkout (or of the working dir)."""
+    """Where ``npm install`` puts world-atlas: ``node_modules/`` of the working dir (or of the checkout)."""
     for base in (Path.cwd(), Path(__file__).resolve().parents[3]):
         p = base / "node_modules" / "world-atlas" / "countries-110m.json"
         if p.exists():
@@ -138,12 +146,26 @@ def _unwrap(ring: list[tuple[float, float]]) -> list[list[tuple[float, float]]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def packaged_world() -> tuple[WorldGeometry, dict]:
+    """The projected shapes shipped with the package, and where they were made from."""
+    doc = json.loads(PACKAGED.read_text(encoding="utf-8"))
+    shapes = {k: [[tuple(p) for p in ring] for ring in rings] for k, rings in doc["shapes"].items()}
+    return WorldGeometry(shapes=shapes, height=int(doc["height"])), doc["source"]
+
+
+def geometry_from_json(doc: dict) -> WorldGeometry:
+    """A ``WorldGeometry`` from its JSON form (``{"height": .., "shapes": {m49: rings}}``)."""
+    return WorldGeometry(shapes={k: [[tuple(p) for p in r] for r in rings] for k, rings in doc["shapes"].items()},
+                         height=int(doc["height"]))
+
+
 @lru_cache(maxsize=4)
-def load_world(path: Path | None = None, tolerance: float = 0.3) -> WorldGeometry:
+def load_world(path: Path | None = None, tolerance: float = TOLERANCE) -> WorldGeometry:
     """Decode the TopoJSON, simplify shared arcs (degrees), cut at the antimeridian, project and quantize."""
     path = Path(path or default_atlas_path())
     if not path.exists():
-        raise WsisError("map-geometry-missing", "world map geometry not found", file=str(path),
+        raise WsisError("map-geometry-missing", "world-atlas TopoJSON not found", file=str(path),
                         hint="run `make node-deps` (npm install world-atlas)", status=500)
     topo = json.loads(path.read_text(encoding="utf-8"))
     (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
@@ -188,7 +210,6 @@ def load_world(path: Path | None = None, tolerance: float = 0.3) -> WorldGeometr
     return WorldGeometry(shapes=shapes, height=map_height())
 
 
-@lru_cache(maxsize=4)
 def island_points(data_dir: Path) -> dict[str, tuple[float, float]]:
     """ISO3 -> projected pixel point, from the Gapminder entity file's latitude/longitude (empty if absent)."""
     p = Path(data_dir) / "gapminder_systema_globalis" / "ddf--entities--geo--country.csv"

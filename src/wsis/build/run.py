@@ -1,8 +1,11 @@
-"""``wsis build``: read the data dir, check it, and publish a new immutable release atomically.
+"""``wsis build``: read the data dir, check it, compute, and publish a new immutable release atomically.
 
 The release is written into a temporary folder beside the others; only when everything succeeded is the
 folder renamed to its id and the ``current`` pointer switched by ``os.replace``. A failure or a SIGKILL at
 any point leaves the previous release published and untouched.
+
+Everything publishing needs goes in (frameworks, names, map geometry, precomputed tables, see
+``wsis.build.publishing``), so the dashboard and the report never read the data dir.
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import importlib
 import json
 import os
 import tempfile
@@ -22,6 +24,8 @@ import pandas as pd
 from rich.progress import Progress
 
 from wsis import __version__
+from wsis.build.derive import derive_into
+from wsis.build.publishing import publishables, write_publishables
 from wsis.catalogue import Catalogue, load_catalogue
 from wsis.checks import CheckContext, Finding, run_checks
 from wsis.checks.base import quarantine
@@ -29,9 +33,11 @@ from wsis.errors import WsisError
 from wsis.reference import load_areas
 from wsis.reference.areas import AreaReference
 from wsis.release.schema import PREFERRED_VIEW, TABLES_DDL
-from wsis.release.store import clean_stale, releases_dir, switch_current
+from wsis.release.store import clean_stale, insert_frame, releases_dir, switch_current
+from wsis.schema import OBS_COLUMNS, TRACE
 from wsis.settings import Settings, get_settings
-from wsis.sources.base import OBS_COLUMNS, TRACE, Provenance, SourceData, sha256_file
+from wsis.sources.base import Provenance, SourceData, sha256_file
+from wsis.sources.mirror import open_data_dir
 from wsis.sources.registry import dataset_id_for, discover, read_source
 from wsis.sources.sdg import read_local
 
@@ -40,8 +46,7 @@ from wsis.sources.sdg import read_local
 def _data_dir(path: Path):
     """A folder as is, or a packed mirror (``.tar.zst``) opened by the mirror module."""
     if path.is_file():
-        mirror = importlib.import_module("wsis.sources.mirror")
-        with mirror.open_data_dir(path) as d:
+        with open_data_dir(path) as d:
             yield Path(d)
     else:
         if not path.is_dir():
@@ -104,6 +109,7 @@ def build_release(settings: Settings | None = None, data_dir: Path | None = None
         areas = load_areas(ddir.resolve())
         sources, skipped = read_all(ddir, settings, catalogue, areas, progress)
         obs, findings = check_inputs(sources, catalogue, areas)
+        extra = publishables(ddir, areas)
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         err = errors[0].to_error()
@@ -121,11 +127,12 @@ def build_release(settings: Settings | None = None, data_dir: Path | None = None
     try:
         _write_tables(con, obs, sources, catalogue, areas, findings, rid)
         con.execute(PREFERRED_VIEW)
-        derived = _derive(con, settings, catalogue, areas)
+        derived = derive_into(con, settings, catalogue)
         # A release never changes, so the preferred vintages are materialised once, sorted for fast lookups.
         con.execute("CREATE TABLE preferred_t AS SELECT * FROM preferred ORDER BY INDICATOR, REF_AREA, TIME_PERIOD")
         con.execute("DROP VIEW preferred")
         con.execute("ALTER TABLE preferred_t RENAME TO preferred")
+        published = write_publishables(con, extra, catalogue)
         counts = con.execute("SELECT DATASET_ID, INDICATOR, count(*) FROM observations GROUP BY ALL ORDER BY ALL").fetchall()
         n_obs = con.execute("SELECT count(*) FROM observations").fetchone()[0]
         con.execute("CHECKPOINT")
@@ -140,6 +147,7 @@ def build_release(settings: Settings | None = None, data_dir: Path | None = None
         "reference_editions": areas.editions,
         "observations": int(n_obs),
         "derived": derived,
+        "publishing": published,
         "datasets": [s.provenance.as_dict() | {"rows": len(s.frame), "skipped": s.skipped} for s in sources],
         "not_loaded": skipped,
         "counts": [{"dataset_id": d, "indicator": i, "rows": int(n)} for d, i, n in counts],
@@ -165,19 +173,13 @@ def _write_tables(con, obs, sources, catalogue, areas, findings, rid) -> None:
     obs["SOURCE_ROW"] = pd.to_numeric(obs["SOURCE_ROW"], errors="coerce").astype("Int64")
     for c in ("SE", "CI_LOW", "CI_HIGH", "COVERAGE"):
         obs[c] = pd.to_numeric(obs[c], errors="coerce").astype("float64")
-    con.register("obs_df", obs)
-    con.execute("INSERT INTO observations SELECT * FROM obs_df")
-    con.unregister("obs_df")
+    insert_frame(con, "observations", obs)
     ds = pd.DataFrame([s.provenance.as_dict() | {"n_obs": len(s.frame), "skipped": s.skipped} for s in sources])
-    if len(ds):
-        con.register("ds_df", ds)
-        con.execute("INSERT INTO datasets SELECT dataset_id, provider, adapter, publisher, title, licence, path, "
-                    "sha256, size, vintage, n_obs, skipped FROM ds_df")
+    insert_frame(con, "datasets", ds.rename(columns={"dataset_id": "DATASET_ID"}))
     ind = pd.DataFrame([{"INDICATOR": i.code, "name": i.name, "unit": i.unit, "definition": i.definition,
                          "higher_is_better": i.higher_is_better, "sdg": i.sdg, "action_lines": i.action_lines,
                          "aggregation": i.aggregation, "derived": False} for i in catalogue.indicators.values()])
-    con.register("ind_df", ind)
-    con.execute("INSERT INTO indicators SELECT * FROM ind_df")
+    insert_frame(con, "indicators", ind)
     names = [(i.code, lang, nm) for i in catalogue.indicators.values() for lang, nm in i.names.items()]
     if names:
         con.executemany("INSERT INTO indicator_names VALUES (?, ?, ?)", names)
@@ -189,26 +191,10 @@ def _write_tables(con, obs, sources, catalogue, areas, findings, rid) -> None:
     for name, df in (("areas", a), ("area_names", areas.names[["code", "lang", "name"]]),
                      ("group_members", areas.members[["group", "iso3"]]),
                      ("income_history", areas.income_history[["iso3", "fiscal_year", "gni_year", "group"]])):
-        con.register("t_df", df)
-        con.execute(f"INSERT INTO {name} SELECT * FROM t_df")
-        con.unregister("t_df")
+        insert_frame(con, name, df)
     if findings:
-        fd = pd.DataFrame([f.as_dict() for f in findings])
-        con.register("f_df", fd)
-        con.execute("INSERT INTO findings SELECT check_name, severity, message, dataset_id, indicator, area, file, "
-                    "row_number, column_name, n FROM f_df")
+        insert_frame(con, "findings", pd.DataFrame([f.as_dict() for f in findings]))
     con.executemany("INSERT INTO meta VALUES (?, ?)", [("release_id", rid), ("code_version", __version__)])
-
-
-def _derive(con, settings, catalogue, areas) -> dict:
-    """Derived observations (aggregates, gaps) from the compute layer, when it is installed."""
-    try:
-        pipeline = importlib.import_module("wsis.compute.pipeline")
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("wsis.compute"):
-            return {}
-        raise
-    return pipeline.derive(con, settings=settings, catalogue=catalogue, areas=areas) or {}
 
 
 def check_data_dir(settings: Settings | None = None, data_dir: Path | None = None) -> list[Finding]:

@@ -1,0 +1,61 @@
+"""The read side of a release: every question publishing asks (the dashboard, ``/api/v1``, ``/sdmx`` and the
+report), answered from one release and cached by its id. Publishing imports this package and nothing else of
+the release; there is no SQL outside it and the release reader."""
+
+from wsis.query.frameworks import WorldMap, frameworks, world_map
+from wsis.query.memo import memo
+from wsis.query.names import (
+    area_names_all,
+    area_row,
+    areas,
+    group_sizes,
+    groups_of,
+    indicator_names,
+    indicator_row,
+    indicators,
+    members,
+    names,
+    translated,
+    un_members,
+)
+from wsis.query.observations import (
+    area_indicators,
+    country_years,
+    coverage,
+    coverage_counts,
+    default_dims,
+    dim_values,
+    disagg_codes,
+    group_coverage,
+    indicator_frame,
+    indicator_spans,
+    latest,
+    latest_totals,
+    obs_count,
+    observations,
+    series,
+    sources_of,
+)
+from wsis.query.releases import (
+    Release,
+    current_release,
+    datasets,
+    diff_summary,
+    findings,
+    list_releases,
+    manifest,
+    release,
+)
+from wsis.query.results import gap_table, headline_gaps, progress, target_for, targets
+from wsis.reference.frameworks import Frameworks
+from wsis.schema import DISAGG
+
+__all__ = [
+    "DISAGG", "Frameworks", "Release", "WorldMap", "area_indicators", "area_names_all", "area_row", "areas", "coverage",
+    "country_years", "coverage_counts", "current_release", "datasets", "default_dims", "diff_summary", "dim_values",
+    "disagg_codes", "findings", "frameworks", "gap_table", "group_coverage", "group_sizes", "groups_of",
+    "headline_gaps", "indicator_frame", "indicator_spans", "indicator_names", "indicator_row", "indicators", "latest",
+    "latest_totals", "list_releases", "manifest", "memo", "members", "names", "obs_count", "observations",
+    "progress", "release", "series", "sources_of", "target_for", "targets", "translated", "un_members",
+    "world_map",
+]

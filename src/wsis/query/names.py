@@ -1,0 +1,110 @@
+"""Areas, groups and indicators with their names in the six languages, as stored in the release (the build
+composes the names of derived gap indicators, so nothing is translated at request time)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from wsis.errors import WsisError
+from wsis.query.memo import memo
+from wsis.release.reader import Release
+
+
+def names(rel: Release, lang: str) -> dict[str, str]:
+    """Area code -> name in a language (English fallback)."""
+    def build():
+        df = rel.sql("SELECT code, lang, name FROM area_names WHERE lang IN (?, 'en')", [lang])
+        out = dict(zip(df[df["lang"] == "en"]["code"], df[df["lang"] == "en"]["name"], strict=False))
+        out.update(dict(zip(df[df["lang"] == lang]["code"], df[df["lang"] == lang]["name"], strict=False)))
+        return out
+    return memo(("names", rel.id, lang), build)
+
+
+def area_names_all(rel: Release) -> dict[str, dict[str, str]]:
+    """Area code -> {lang: name} for every language the release holds (SDMX code lists)."""
+    def build():
+        out: dict[str, dict[str, str]] = {c: {"en": c} for c in areas(rel)["code"]}
+        df = rel.sql("SELECT code, lang, name FROM area_names")
+        for c, lg, n in zip(df["code"], df["lang"], df["name"], strict=False):
+            if c in out and n:
+                out[c][lg] = n
+        return out
+    return memo(("areanames", rel.id), build)
+
+
+def areas(rel: Release) -> pd.DataFrame:
+    """The areas table (countries and groups)."""
+    return memo(("areas", rel.id), rel.areas)
+
+
+def area_row(rel: Release, code: str) -> dict[str, Any]:
+    """One area; unknown codes are a 404 WsisError."""
+    a = areas(rel)
+    sel = a[a["code"] == code]
+    if sel.empty:
+        raise WsisError("unknown-area", f"unknown area {code!r}", column="area",
+                        expected="an ISO3 code or a group code such as LDC", status=404)
+    return {k: (None if pd.isna(v) else v) for k, v in sel.iloc[0].to_dict().items()}
+
+
+def un_members(rel: Release) -> set[str]:
+    """ISO3 codes of the UN Member States."""
+    a = areas(rel)
+    return set(a[a["un_status"] == "member"]["code"])
+
+
+def members(rel: Release, group: str) -> list[str]:
+    """Members of a group as classified in this release."""
+    return memo(("members", rel.id, group), lambda: rel.group_members(group))
+
+
+def group_sizes(rel: Release) -> dict[str, int]:
+    """Group code -> number of members."""
+    def build():
+        df = rel.sql('SELECT "group", count(*) AS n FROM group_members GROUP BY 1')
+        return {g: int(n) for g, n in zip(df["group"], df["n"], strict=True)}
+    return memo(("groupsizes", rel.id), build)
+
+
+def groups_of(rel: Release, iso3: str) -> list[str]:
+    """Groups an area belongs to."""
+    def build():
+        df = rel.sql('SELECT "group" FROM group_members WHERE iso3 = ? ORDER BY 1', [iso3])
+        return df["group"].tolist()
+    return memo(("groupsof", rel.id, iso3), build)
+
+
+def indicators(rel: Release) -> pd.DataFrame:
+    """The release's indicator table (derived gap indicators included)."""
+    return memo(("inds", rel.id), rel.indicators)
+
+
+def indicator_names(rel: Release, lang: str) -> dict[str, str]:
+    """Indicator code -> name in a language: the release's translation, else the English name."""
+    def build():
+        ind = indicators(rel)
+        out = dict(zip(ind["INDICATOR"], ind["name"], strict=True))
+        if lang != "en":
+            out.update(rel.indicator_names(lang))
+        return out
+    return memo(("indnames", rel.id, lang), build)
+
+
+def translated(rel: Release, row: dict[str, Any], lang: str) -> dict[str, Any]:
+    """An indicator row with ``name`` in the page language (``name_en`` keeps the catalogue's English)."""
+    code = row["INDICATOR"]
+    return {**row, "name": indicator_names(rel, lang).get(code, row["name"]), "name_en": row["name"]}
+
+
+def indicator_row(rel: Release, code: str) -> dict[str, Any]:
+    """One indicator; unknown codes are a 404 WsisError."""
+    df = indicators(rel)
+    sel = df[df["INDICATOR"] == code]
+    if sel.empty:
+        raise WsisError("unknown-indicator", f"unknown indicator {code!r}", column="indicator",
+                        expected="a code listed at /api/v1/indicators", status=404)
+    row = sel.iloc[0].to_dict()
+    row["action_lines"] = list(row.get("action_lines") if row.get("action_lines") is not None else [])
+    return {k: (None if not isinstance(v, list) and pd.isna(v) else v) for k, v in row.items()}
