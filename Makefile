@@ -37,8 +37,10 @@ run: setup
 test: setup-test
 	$(BIN)/python -m pytest -q
 
+## make lint: ruff, and the import-linter contracts of the layer map (pyproject.toml, docs/architecture.md).
 lint: setup-test
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) var node_modules

@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from wsis.release.build import build_release
+from wsis.build import build_release
 from wsis.settings import Settings
 
 

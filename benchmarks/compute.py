@@ -16,11 +16,11 @@ import duckdb
 
 
 def main() -> None:
+    from wsis.build import derive_into
     from wsis.catalogue import load_catalogue
     from wsis.compute.aggregates import compute_aggregates, to_observations
     from wsis.compute.figures import fact_check
     from wsis.compute.gaps import gap_table
-    from wsis.compute.pipeline import derive
     from wsis.compute.progress import assess
     from wsis.compute.validation import wb_validation
     from wsis.release.reader import open_release
@@ -46,7 +46,7 @@ def main() -> None:
         to_observations(aggs, cat, settings.coverage_threshold, settings.income_classification, None)
         timings["to observation rows"] = time.perf_counter() - t
         t = time.perf_counter()
-        summary = derive(con, settings, cat)
+        summary = derive_into(con, settings, cat)
         timings["derive() hook: aggregates + gaps + inserts"] = time.perf_counter() - t
         con.close()
     for label, fn in (("gap_table", lambda: gap_table(rel)),

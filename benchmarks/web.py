@@ -108,7 +108,7 @@ def main() -> None:
     args = ap.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk)")
-    from wsis.release.build import build_release
+    from wsis.build import build_release
     from wsis.release.store import current_release_id
     from wsis.settings import Settings
 

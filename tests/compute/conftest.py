@@ -56,15 +56,15 @@ def settings(tmp_path_factory) -> Settings:
 
 @pytest.fixture(scope="module")
 def tiny_release(settings):
-    """A published tiny release (derived by ``wsis.compute.pipeline.derive``) and its derive summary."""
-    from wsis.compute.pipeline import derive
+    """A published tiny release (derived by ``wsis.build.derive_into``) and its derive summary."""
+    from wsis.build import derive_into
     from wsis.release.reader import open_release
 
     rid = "20000101T000000-tiny"
     d = Path(settings.releases_dir) / rid
     d.mkdir(parents=True)
     con = make_db(d / "release.duckdb")
-    summary = derive(con, settings=settings, catalogue=load_catalogue())
+    summary = derive_into(con, settings, load_catalogue())
     con.execute("CHECKPOINT")
     con.close()
     (d / "manifest.json").write_text(json.dumps({"release_id": rid, "derived": summary}), encoding="utf-8")

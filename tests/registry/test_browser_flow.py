@@ -17,11 +17,11 @@ from urllib.parse import quote
 import pytest
 from tests.conftest import SHARED, make_data_dir, serve_in_thread
 
+from wsis.build import build_release
 from wsis.registry import auth
 from wsis.registry.db import get_registry
 from wsis.registry.policy import SYSTEM
 from wsis.registry.tracking import seed_reference
-from wsis.release.build import build_release
 from wsis.settings import Settings
 from wsis.web.app import create_app
 

@@ -11,8 +11,8 @@ import pytest
 import yaml
 from tests.conftest import DATA, make_data_dir
 
+from wsis.build import build_release
 from wsis.errors import WsisError
-from wsis.release.build import build_release
 from wsis.release.store import current_release_id
 from wsis.settings import Settings
 

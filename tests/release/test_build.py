@@ -5,9 +5,9 @@ import shutil
 
 import pytest
 
+from wsis.build import build_release
 from wsis.errors import WsisError
 from wsis.release import list_releases, open_release
-from wsis.release.build import build_release
 from wsis.release.diff import diff_releases
 from wsis.release.store import current_release_id, release_path
 

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
+from wsis.build import build_release
 from wsis.release import open_release
-from wsis.release.build import build_release
 from wsis.settings import Settings
 
 

@@ -8,8 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+from wsis.build import build_release
 from wsis.release import open_release
-from wsis.release.build import build_release
 from wsis.release.store import current_release_id, list_releases
 from wsis.settings import Settings
 

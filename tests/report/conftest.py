@@ -57,7 +57,7 @@ def _seed(reg: Registry) -> None:
 @pytest.fixture(scope="session")
 def report_settings(tmp_path_factory, shared_data) -> Settings:
     """Settings with a release built from the mini data dir and a seeded registry."""
-    from wsis.release.build import build_release
+    from wsis.build import build_release
 
     root = tmp_path_factory.mktemp("report")
     data_dir = make_data_dir(root / "data", shared_data)

@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import serve_in_thread
 
-from wsis.release.build import build_release
+from wsis.build import build_release
 from wsis.settings import Settings
 from wsis.web.app import create_app
 

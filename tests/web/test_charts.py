@@ -8,7 +8,9 @@ import re
 import pandas as pd
 import pytest
 
-from wsis.web import charts, geo
+from wsis.query import WorldMap
+from wsis.reference import geometry as geo
+from wsis.web import charts
 
 
 def test_equal_earth_projection_is_symmetric_and_bounded():
@@ -34,10 +36,20 @@ def test_world_geometry_is_simplified_quantized_and_cut_at_the_antimeridian():
             assert max(xs) - min(xs) < geo.WIDTH * 0.6
 
 
+def test_packaged_map_is_the_projected_world_atlas():
+    """The package data (what a plain ``pip install`` draws) equals a fresh projection of npm world-atlas."""
+    packaged, source = geo.packaged_world()
+    fresh = geo.load_world()
+    assert packaged.shapes == fresh.shapes and packaged.height == fresh.height
+    assert source["package"].startswith("npm world-atlas ") and source["tolerance_degrees"] == geo.TOLERANCE
+
+
 def test_choropleth_is_small_and_marks_missing_islands(shared_data):
     values = {"KEN": 40.0, "FRA": 85.0, "TUV": 30.0, "MDV": 70.0}
     m49 = {"KEN": "404", "FRA": "250", "TUV": "798", "MDV": "462"}
-    svg = charts.choropleth("test", values, m49, ["TUV", "MDV"], shared_data, "Percent")
+    pts = geo.island_points(shared_data)
+    world = WorldMap(geo.packaged_world()[0], {k: (round(x), round(y)) for k, (x, y) in pts.items()})
+    svg = charts.choropleth("test", values, m49, ["TUV", "MDV"], world, "Percent")
     assert svg.startswith("<svg") and 'aria-hidden="true"' in svg
     assert len(gzip.compress(svg.encode())) < 15_000
     # Tuvalu and the Maldives are not in the 110m geometry: two circle marks (arc paths) are drawn.

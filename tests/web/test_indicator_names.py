@@ -7,9 +7,9 @@ import re
 
 import pytest
 
+from wsis import query as data
 from wsis.catalogue import load_catalogue
 from wsis.release.reader import open_release
-from wsis.web import data
 
 CAT = load_catalogue()
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from wsis.release.build import build_release
+from wsis.build import build_release
 from wsis.release.reader import open_release
 
 PAGES = ["/", "/indicators", "/indicators/IT_USE_ii99", "/areas", "/areas/KEN", "/groups", "/groups/LDC",

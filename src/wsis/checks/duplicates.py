@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wsis.checks.base import Check
-from wsis.sources.base import DIMENSIONS
+from wsis.schema import DIMENSIONS
 
 
 class DuplicateKey(Check):

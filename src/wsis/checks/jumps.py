@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from wsis.checks.base import Check
-from wsis.sources.base import DIMENSIONS
+from wsis.schema import DIMENSIONS
 
 MAX_POINTS = 30.0   # percentage points between consecutive years
 MAX_FACTOR = 10.0   # ratio between consecutive years for counts and rates

@@ -6,11 +6,11 @@ Errors users can cause are ``WsisError``s: printed as one line on stderr, exit c
 
 from __future__ import annotations
 
-import importlib
 import sys
 
 import typer
 
+from wsis.cli import compute, fetch, registry, release, report, survey, web
 from wsis.errors import WsisError
 
 app = typer.Typer(
@@ -21,16 +21,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# Command-group modules, in help order. A module that is not present is skipped.
-GROUPS = ("release", "compute", "survey", "registry", "fetch", "web", "report")
-
-for _name in GROUPS:
-    try:
-        _mod = importlib.import_module(f"wsis.cli.{_name}")
-    except ModuleNotFoundError as exc:  # only a missing group module is tolerated
-        if exc.name != f"wsis.cli.{_name}":
-            raise
-        continue
+# Command-group modules, in help order; every layer is always installed.
+for _mod in (release, compute, survey, registry, fetch, web, report):
     _mod.register(app)
 
 

@@ -10,6 +10,7 @@ from rich.console import Console
 
 from wsis.cli.output import emit
 from wsis.errors import WsisError
+from wsis.schema import DIMENSIONS
 from wsis.settings import Settings, get_settings
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json")]
@@ -112,9 +113,7 @@ def query(indicator: str,
         k, v = d.split("=", 1)
         dims[k.strip().upper()] = v.strip()
     df = rel.observations(indicator, areas=area, years=year, dims=dims, all_vintages=all_vintages)
-    cols = ["INDICATOR", "REF_AREA", "TIME_PERIOD", "SEX", "AGE", "URBANISATION", "INCOME_WEALTH_QUANTILE",
-            "EDUCATION_LEV", "DISABILITY_STATUS", "TYPE_SKILL", "TYPE_SPEED", "OBS_VALUE", "UNIT_MEASURE",
-            "OBS_STATUS", "COVERAGE", "METHOD", "DATASET_ID"]
+    cols = [*DIMENSIONS, "OBS_VALUE", "UNIT_MEASURE", "OBS_STATUS", "COVERAGE", "METHOD", "DATASET_ID"]
     if fmt == "table":  # hide all-total breakdown columns to keep the table readable
         cols = [c for c in cols if c not in df or not (df[c].isin(["_T"]).all() or df[c].isna().all())
                 or c in ("INDICATOR", "REF_AREA", "TIME_PERIOD", "OBS_VALUE", "DATASET_ID")]
@@ -126,21 +125,11 @@ def query(indicator: str,
 
 def main_job() -> None:
     """The main job of `make run` before the dashboard exists: summary and headline divide figures."""
-    from wsis.release import open_release
+    from wsis import query
 
-    rel = open_release(None, get_settings())
+    rel = query.release(get_settings())
     print_summary(rel)
-    try:
-        from wsis.compute.gaps import gap_table
-    except ModuleNotFoundError:
-        gap_table = None
-    if gap_table is not None:
-        emit(gap_table(rel), "table", "headline digital divides")
-        return
-    df = rel.sql("""SELECT REF_AREA AS area, max(TIME_PERIOD) AS year, arg_max(OBS_VALUE, TIME_PERIOD) AS internet_use
-                    FROM observations WHERE INDICATOR = 'IT_USE_ii99' AND DATASET_ID LIKE 'wdi:%'
-                    AND REF_AREA IN ('WLD','HIC','UMC','LMC','LIC','WB_LDC') GROUP BY REF_AREA ORDER BY internet_use DESC""")
-    emit(df, "table", "Individuals using the Internet (%), World Bank groups, latest year")
+    emit(query.headline_gaps(rel), "table", "headline digital divides")
 
 
 def register(app: typer.Typer) -> None:

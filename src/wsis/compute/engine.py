@@ -22,8 +22,9 @@ from __future__ import annotations
 import ibis
 import pandas as pd
 
-DIMS = ["SEX", "AGE", "URBANISATION", "INCOME_WEALTH_QUANTILE", "EDUCATION_LEV", "DISABILITY_STATUS",
-        "TYPE_SKILL", "TYPE_SPEED"]
+from wsis.schema import DISAGG
+
+DIMS = list(DISAGG)
 RULES = ("popw_mean", "per100", "sum", "median", "mean")
 KEYS = ["INDICATOR", "group", "year", *DIMS]
 OUT_COLUMNS = [*KEYS, "value", "coverage", "n", "n_imputed", "rule"]

@@ -28,6 +28,7 @@ from scipy import stats
 
 from wsis.compute.targets import Target, load_targets
 from wsis.errors import WsisError
+from wsis.schema import totals_where
 
 METHODS = ("unsd", "statcan", "unsd2022", "projection")
 BASE_YEAR = 2015
@@ -163,8 +164,7 @@ def assess_series(years, values, target: Target, method: str = "unsd", base_year
 
 
 def _series(release, indicators: list[str], area: str | None) -> pd.DataFrame:
-    where = " AND ".join(f"{d} = '_T'" for d in ("SEX", "AGE", "URBANISATION", "INCOME_WEALTH_QUANTILE",
-                                                 "EDUCATION_LEV", "DISABILITY_STATUS", "TYPE_SKILL", "TYPE_SPEED"))
+    where = totals_where()
     params: list = list(indicators)
     q = (f"SELECT INDICATOR, REF_AREA, TIME_PERIOD, OBS_VALUE FROM preferred WHERE {where} "
          f"AND OBS_VALUE IS NOT NULL AND INDICATOR IN ({','.join('?' * len(indicators))})")

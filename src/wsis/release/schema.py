@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from wsis.schema import DIMENSIONS
+
 OBSERVATIONS_DDL = """
 CREATE TABLE observations (
     DATASET_ID VARCHAR NOT NULL,
@@ -38,11 +40,9 @@ CREATE TABLE observations (
 # breakdown) is taken whole from ONE provider: the first of the catalogue's `prefer` list that has it, so
 # two vintage families (e.g. the World Bank's 2024 file and Gapminder's 2025 copy of the same ITU series)
 # are never spliced into one line. Within that provider, each year comes from its newest vintage.
-_SERIES = ("o.INDICATOR, o.REF_AREA, o.SEX, o.AGE, o.URBANISATION, o.INCOME_WEALTH_QUANTILE, o.EDUCATION_LEV, "
-           "o.DISABILITY_STATUS, o.TYPE_SKILL, o.TYPE_SPEED")
-_JOIN = " AND ".join(f"b.{c} = o.{c}" for c in ("INDICATOR", "REF_AREA", "SEX", "AGE", "URBANISATION",
-                                                 "INCOME_WEALTH_QUANTILE", "EDUCATION_LEV", "DISABILITY_STATUS",
-                                                 "TYPE_SKILL", "TYPE_SPEED"))
+_SERIES_DIMS = [d for d in DIMENSIONS if d != "TIME_PERIOD"]
+_SERIES = ", ".join(f"o.{c}" for c in _SERIES_DIMS)
+_JOIN = " AND ".join(f"b.{c} = o.{c}" for c in _SERIES_DIMS)
 PREFERRED_VIEW = f"""
 CREATE VIEW preferred AS
 WITH series AS (

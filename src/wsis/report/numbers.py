@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
-from babel import Locale
-from babel.numbers import format_decimal
+from wsis.locale import format_number, locale_of, round_to  # noqa: F401 - round_to re-exported
 
 # Decimals allowed per unit: (in prose, in tables).
 UNIT_DECIMALS: dict[str, tuple[int, int]] = {
@@ -23,7 +21,6 @@ UNIT_DECIMALS: dict[str, tuple[int, int]] = {
     "COUNT": (0, 0), "MONEY": (0, 0),
 }
 LARGE_UNITS = frozenset({"NUMBER", "PERSONS", "BIT_PER_S", "MONEY"})
-BABEL_LOCALE = {"zh": "zh_Hans"}
 
 
 def source_decimals(value: float, cap: int = 6) -> int:
@@ -44,31 +41,14 @@ def decimals_for(unit: str | None, context: str = "prose", value: float | None =
     return max(0, allowed)
 
 
-def round_to(value: float, decimals: int) -> float:
-    """Round half away from zero (what readers expect: 2.5 -> 3), as a float."""
-    q = 10 ** decimals
-    v = abs(float(value)) * q
-    r = math.floor(v + 0.5) / q
-    return math.copysign(r, float(value)) if r else 0.0
-
-
-@lru_cache(maxsize=8)
-def _locale(lang: str) -> Locale:
-    return Locale.parse(BABEL_LOCALE.get(lang, lang))
-
-
 def fmt(value: float | None, lang: str, decimals: int = 0) -> str:
     """A number in a locale's digits and separators with exactly ``decimals`` decimals; ``–`` if missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    v = round_to(value, decimals)
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(v, format=pattern, locale=_locale(lang))
+    return format_number(value, lang, decimals, exact=True)
 
 
 def plural_form(lang: str, n: float) -> str:
     """The CLDR plural category of ``n`` in a language (one, two, few, many, other, zero)."""
-    return _locale(lang).plural_form(n)
+    return locale_of(lang).plural_form(n)
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,7 @@ pages and the report. The catalogues are loaded by ``wsis.locale``; numbers are 
 
 from __future__ import annotations
 
-import math
-from functools import lru_cache
-
-from babel import Locale
-from babel.numbers import format_decimal
-
-from wsis.locale import gettext_for, translations  # noqa: F401 - re-exported
+from wsis.locale import format_number, gettext_for, translations  # noqa: F401 - re-exported
 from wsis.schema import LANGS, NATIVE_NAMES, RTL  # noqa: F401 - re-exported for templates
 
 
@@ -34,23 +28,9 @@ def pick_lang(prefix: str | None, accept_language: str | None, default: str = "e
     return sorted(best)[0][2] if best else default
 
 
-@lru_cache(maxsize=8)
-def _locale(lang: str) -> Locale:
-    return Locale.parse(lang)
-
-
 def fmt_number(value, lang: str = "en", digits: int = 1) -> str:
-    """A number formatted for a locale (grouping and decimal signs), ``–`` for missing values."""
-    if value is None:
-        return "–"
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if math.isnan(v):
-        return "–"
-    pattern = "#,##0" + ("." + "#" * digits if digits else "")
-    return format_decimal(v, format=pattern, locale=_locale(lang))
+    """A number for a page: at most ``digits`` decimals, locale signs (``wsis.locale.format_number``)."""
+    return format_number(value, lang, digits)
 
 
 def fmt_year(value) -> str:

@@ -8,7 +8,7 @@ import shutil
 import duckdb
 import pytest
 
-from wsis.release.build import build_release
+from wsis.build import build_release
 from wsis.settings import Settings
 from wsis.sources.fetch import fetch_mirror
 from wsis.sources.mirror import pack

@@ -16,6 +16,7 @@ from wsis.registry import auth, commitments, services, tracking
 from wsis.registry.common import vocabulary
 from wsis.registry.reference import BENEFICIARY_GROUPS, PROJECT_STATUSES, STAKEHOLDER_GROUPS
 from wsis.registry.schemas import InitiativeIn, ModerationIn
+from wsis.settings import get_settings
 from wsis.web.registry.deps import (
     ANON_COOKIE,
     SESSION_COOKIE,
@@ -37,7 +38,9 @@ def _lang(request: Request, explicit: str | None = None) -> str:
     # inside the dashboard app, its middleware turns a language prefix (/fr/registry/...) or Accept-Language
     # into state["lang"]; the standalone registry app has no such state
     outer = request.scope.get("state", {}).get("lang")
-    return pick_lang(explicit or request.query_params.get("lang") or outer, request.headers.get("accept-language"))
+    settings = getattr(request.app.state, "wsis_settings", None) or get_settings()
+    return pick_lang(explicit or request.query_params.get("lang") or outer, request.headers.get("accept-language"),
+                     settings.lang_default)
 
 
 def render(request: Request, name: str, lang: str, status: int = 200, **ctx: Any) -> HTMLResponse:
