@@ -19,9 +19,18 @@ def _system():
 
 
 def _reg():
+    """The registry of the process settings; its vocabularies come from the current release when one has
+    been built (so no data dir is needed), else from the data dir."""
+    from wsis.query import current_release
     from wsis.registry.db import get_registry
+    from wsis.settings import get_settings
+    from wsis.web.deps import registry_vocabulary
 
-    return get_registry()
+    settings = get_settings()
+    reg = get_registry(settings)
+    if current_release(settings) is not None:
+        reg.use_vocabulary(lambda: registry_vocabulary(settings))
+    return reg
 
 
 @registry_app.command("init")

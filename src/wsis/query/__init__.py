@@ -16,6 +16,7 @@ from wsis.query.names import (
     members,
     names,
     translated,
+    un_countries,
     un_members,
 )
 from wsis.query.observations import (
@@ -56,6 +57,6 @@ __all__ = [
     "disagg_codes", "findings", "frameworks", "gap_table", "group_coverage", "group_sizes", "groups_of",
     "headline_gaps", "indicator_frame", "indicator_spans", "indicator_names", "indicator_row", "indicators", "latest",
     "latest_totals", "list_releases", "manifest", "memo", "members", "names", "obs_count", "observations",
-    "progress", "release", "series", "sources_of", "target_for", "targets", "translated", "un_members",
+    "progress", "release", "series", "sources_of", "target_for", "targets", "translated", "un_countries", "un_members",
     "world_map",
 ]

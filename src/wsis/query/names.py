@@ -55,6 +55,13 @@ def un_members(rel: Release) -> set[str]:
     return set(a[a["un_status"] == "member"]["code"])
 
 
+def un_countries(rel: Release) -> dict[str, str]:
+    """ISO3 -> English name of every country or area with an M49 code (the registry's country list)."""
+    a = areas(rel)
+    sel = a[(a["kind"] == "country") & (a["un_status"] != "non_m49_economy")]
+    return dict(zip(sel["code"], sel["name"], strict=True))
+
+
 def members(rel: Release, group: str) -> list[str]:
     """Members of a group as classified in this release."""
     return memo(("members", rel.id, group), lambda: rel.group_members(group))

@@ -21,7 +21,7 @@ FRAMEWORK_FILES = ("framework/wsis_action_lines.yaml", "framework/wsis_sdg_matri
                    "framework/outcome_commitments.yaml", "sdg_metadata/sdg_goals_targets_indicators_6lang.csv")
 SDG_COLUMNS = ["level", "code", "field", "en", "fr", "es", "ru", "zh", "ar"]
 MATRIX_COLUMNS = ["action_line", "sdg_goal", "sdg_target", "link_level", "confidence"]
-_PARTS = ("action_lines", "gdc_objectives", "paragraphs", "deliverables", "figures", "document")
+_PARTS = ("action_lines", "gdc_objectives", "paragraphs", "deliverables", "figures", "document", "actors")
 SDG_LANG_COLUMNS = {"en": "text_en", "fr": "text_fr", "es": "text_es", "ru": "text_ru", "zh": "text_zh-Hans",
                     "ar": "text_ar"}
 
@@ -38,6 +38,7 @@ class Frameworks:
     deliverables: list[dict[str, Any]]        # deliverables_index
     figures: list[dict[str, Any]]             # figures_index
     document: dict[str, Any] = field(default_factory=dict)
+    actors: dict[str, Any] = field(default_factory=dict)  # the outcome document's actor vocabulary
 
     def to_parts(self) -> dict[str, Any]:
         """The list- and mapping-shaped parts, JSON-ready (the two tables travel separately)."""
@@ -46,7 +47,7 @@ class Frameworks:
     @classmethod
     def from_parts(cls, parts: dict[str, Any], sdg: pd.DataFrame, matrix: pd.DataFrame) -> Frameworks:
         """Rebuild the frameworks from what ``to_parts`` gave and the SDG and matrix tables."""
-        return cls(sdg=sdg, matrix=matrix, **{k: parts.get(k) or ({} if k == "document" else []) for k in _PARTS})
+        return cls(sdg=sdg, matrix=matrix, **{k: parts.get(k) or ({} if k in ("document", "actors") else []) for k in _PARTS})
 
     def action_line(self, code: str) -> dict[str, Any]:
         """One action line (or C7 sub-line) by code, e.g. ``C5`` or ``C7-EHEALTH``."""
@@ -109,4 +110,5 @@ def load_frameworks(data_dir: Path) -> Frameworks:
     oc = _yaml(fw / "outcome_commitments.yaml")
     return Frameworks(action_lines=al, sdg=sdg, matrix=matrix, gdc_objectives=gdc["objectives"],
                       paragraphs=oc["paragraphs"], deliverables=oc["deliverables_index"],
-                      figures=oc["figures_index"], document=oc["document"])
+                      figures=oc["figures_index"], document=oc["document"],
+                      actors=dict((oc.get("vocabulary") or {}).get("actors") or {}))

@@ -24,8 +24,10 @@ _LINK = re.compile(r"^https?://[^\s<>\"']{3,2000}$")
 
 
 def vocabulary(reg: Registry) -> Vocabulary:
-    """The reference vocabularies of the registry's data dir."""
-    return load_vocabulary(reg.settings.data_dir)
+    """The reference vocabularies: from the source the serving app set (the current release's frameworks,
+    see ``Registry.use_vocabulary``), else from the data dir of the registry's settings."""
+    source = reg.vocabulary_source
+    return source() if source is not None else load_vocabulary(reg.settings.data_dir)
 
 
 def sanitise_html(value: str) -> str:

@@ -82,6 +82,12 @@ class Registry:
         write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else self.engine
         self._write = sessionmaker(write_engine, expire_on_commit=False)
 
+    vocabulary_source = None  # a callable giving the reference Vocabulary; None: read the data dir
+
+    def use_vocabulary(self, source) -> None:
+        """Take the reference vocabularies from ``source()`` (e.g. the current release's frameworks)."""
+        self.vocabulary_source = source
+
     def initialised(self) -> bool:
         """Whether ``wsis registry init`` has created the schema (pages then list entries; before, none)."""
         if not getattr(self, "_initialised", False):

@@ -1,4 +1,5 @@
-"""Reference vocabularies the registry validates against, read from ``{data_dir}/framework``.
+"""Reference vocabularies the registry validates against: from the frameworks of the release being served
+(``vocabulary_from``, what the dashboard and the report use), or read from ``{data_dir}/framework``.
 
 One small module so it can be swapped for ``wsis.reference`` later: action lines (with the C7
 sub-lines), GDC objectives, countries, SDG targets, the outcome document's dated deliverables.
@@ -15,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from wsis.errors import WsisError
+from wsis.reference.frameworks import Frameworks
 from wsis.schema import LANGS
 
 STAKEHOLDER_GROUPS = ("government", "private_sector", "civil_society", "international_organisation",
@@ -56,6 +58,19 @@ def _names(value: object) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value or "")
+
+
+def vocabulary_from(frameworks: Frameworks, countries: dict[str, str]) -> Vocabulary:
+    """The vocabulary from frameworks as a release stores them, and the UN countries (ISO3 -> name)."""
+    lines: dict[str, str] = {}
+    facilitators: dict[str, str] = {}
+    for line in frameworks.action_lines:
+        for item in (line, *(line.get("sub_lines") or [])):
+            lines[item["code"]] = item["title"]
+            facilitators[item["code"]] = _names(item.get("lead_facilitator"))
+    return Vocabulary(action_lines=lines, gdc_objectives={str(o["id"]): o["title"] for o in frameworks.gdc_objectives},
+                      countries=dict(countries), deliverables=list(frameworks.deliverables),
+                      actors=dict(frameworks.actors), facilitators=facilitators)
 
 
 @lru_cache(maxsize=4)

@@ -17,6 +17,7 @@ from wsis import query
 from wsis.errors import WsisError
 from wsis.files import atomic_write
 from wsis.registry.db import get_registry
+from wsis.registry.reference import vocabulary_from
 from wsis.report.assemble import Assembler, Period, as_of_default, parse_period
 from wsis.report.registry_view import read_registry
 from wsis.report.render import render_html, render_pdf
@@ -77,7 +78,9 @@ def build_report(period: str, langs: str | list[str] = "en", formats: str | list
             progress(label, total)
 
     rel = query.release(settings, release_id)
-    snap = read_registry(get_registry(settings), as_of)
+    reg = get_registry(settings)
+    reg.use_vocabulary(lambda: vocabulary_from(query.frameworks(rel), query.un_countries(rel)))
+    snap = read_registry(reg, as_of)
     step("registry")
     content = Assembler(rel, per, snap, query.frameworks(rel)).build()
     step("assemble")

@@ -25,6 +25,7 @@ from pathlib import Path, PurePosixPath
 import zstandard
 
 from wsis.errors import WsisError
+from wsis.files import atomic_write
 from wsis.sources.base import sha256_file
 
 MANIFEST = "MANIFEST.sha256"
@@ -112,11 +113,11 @@ def pack(folder: Path | str, archive: Path | str) -> PackResult:
         raise WsisError("mirror-empty", "nothing to pack", file=str(folder), expected="at least one file")
     sums = [(rel, p, sha256_file(p)) for rel, p in files]
     manifest = "".join(f"{h}  {rel}\n" for rel, _, h in sums).encode()
-    archive.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{archive.name}.", suffix=".tmp", dir=archive.parent)
     raw = 0
-    try:
-        with os.fdopen(fd, "wb") as fh:
+
+    def write(tmp: Path) -> None:
+        nonlocal raw
+        with open(tmp, "wb") as fh:
             cctx = zstandard.ZstdCompressor(level=ZSTD_LEVEL, threads=0)
             with cctx.stream_writer(fh, closefd=False) as zw, \
                     tarfile.open(fileobj=zw, mode="w|", format=tarfile.PAX_FORMAT) as tar:
@@ -126,13 +127,8 @@ def pack(folder: Path | str, archive: Path | str) -> PackResult:
                     raw += size
                     with open(p, "rb") as src:
                         tar.addfile(_info(rel, size), src)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, archive)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+
+    atomic_write(archive, write)
     return PackResult(archive, len(sums), raw, archive.stat().st_size, sha256_file(archive))
 
 

@@ -224,6 +224,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               "problem+json. Every dashboard page also has ?format=json and ?format=csv twins.",
                   openapi_url="/api/v1/openapi.json", docs_url=None, redoc_url=None)
     app.state.wsis_settings = settings
+    # The registry validates codes against the served release's frameworks, not the data dir.
+    from wsis.web.deps import registry_vocabulary
+
+    registry.get_registry(settings).use_vocabulary(lambda: registry_vocabulary(settings))
     from wsis.web.api import router as api_router
     from wsis.web.pages import router as pages_router
     from wsis.web.sdmx import router as sdmx_router

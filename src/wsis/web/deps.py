@@ -10,6 +10,7 @@ from functools import cached_property
 from fastapi import Request
 
 from wsis import query, registry
+from wsis.registry.reference import Vocabulary, vocabulary_from
 from wsis.settings import Settings, get_settings
 from wsis.web.i18n import gettext_for
 
@@ -24,16 +25,24 @@ def release_of(request: Request, release_id: str | None = None) -> query.Release
     return query.release(settings_of(request), release_id)
 
 
-def registry_entries(settings: Settings, kind: str, code: str) -> tuple[list[dict], list[dict]]:
-    """Public initiatives and commitments tagged with an action line (``kind="action_line"``) or a country;
-    none before ``wsis registry init`` has created the registry."""
+def registry_vocabulary(settings: Settings) -> Vocabulary:
+    """The registry's reference vocabularies from the current release's frameworks and countries."""
+    rel = query.release(settings)
+    return query.memo(("regvocab", rel.id),
+                      lambda: vocabulary_from(query.frameworks(rel), query.un_countries(rel)))
+
+
+def registry_entries(settings: Settings, kind: str, code: str, commitments: bool = True) -> tuple[list, list]:
+    """Public initiatives and (optionally) commitments tagged with an action line (``kind="action_line"``)
+    or a country; none before ``wsis registry init`` has created the registry."""
     db = registry.get_registry(settings)
     if not db.initialised():
         return [], []
-    if kind == "action_line":
-        return (registry.initiatives_for_action_line(code, db)[:50],
-                registry.commitments_for_action_line(code, db)[:50])
-    return registry.initiatives_for_country(code, db)[:50], registry.commitments_for_country(code, db)[:50]
+    line = kind == "action_line"
+    inis = (registry.initiatives_for_action_line if line else registry.initiatives_for_country)(code, db)[:50]
+    if not commitments:
+        return inis, []
+    return inis, (registry.commitments_for_action_line if line else registry.commitments_for_country)(code, db)[:50]
 
 
 @dataclass

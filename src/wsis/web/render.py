@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
@@ -36,7 +37,15 @@ env.globals.update(LANGS=LANGS, NATIVE_NAMES=NATIVE_NAMES, fmt_year=fmt_year)
 def jsonable(obj: Any) -> Any:
     """Make frames, numpy scalars and NaN JSON-safe."""
     if isinstance(obj, pd.DataFrame):
-        return [jsonable(r) for r in obj.to_dict(orient="records")]
+        # Column-wise: object dtype turns numpy scalars into Python ones in C, and missing or infinite
+        # values into None, so only cells that are still containers (lists, arrays) need the slow path.
+        keep = obj.notna()
+        num = obj.select_dtypes("number").columns
+        if len(num):
+            keep[num] &= np.isfinite(obj[num].astype("float64"))
+        clean = obj.astype(object).where(keep, None)
+        return [{k: v if v is None or isinstance(v, (str, int, float, bool)) else jsonable(v) for k, v in r.items()}
+                for r in clean.to_dict(orient="records")]
     if isinstance(obj, dict):
         return {str(k): jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple, set)):

@@ -77,7 +77,7 @@ def area_page(iso3: str, ctx: Ctx = Depends(get_ctx)):
     ctx_dict = {"code": iso3, "rows": rows, "groups": [{"code": g, "name": nm.get(g, g)} for g in grps],
                 "line": line, "line_title": _("Individuals using the Internet") + f": {name}",
                 "line_desc": _("Compared with the world and the income group; the indicator table below gives every value."),
-                "progress_available": bool(status), "initiatives": registry_entries(ctx.settings, "country", iso3)[0]}
+                "progress_available": bool(status), "initiatives": registry_entries(ctx.settings, "country", iso3, commitments=False)[0]}
     return respond(ctx, "area.html", name, ctx_dict, data={"area": row, "groups": grps, "indicators": rows},
                    table=pd.DataFrame(rows), name=iso3)
 
