@@ -111,7 +111,13 @@ run_case <- function(case, spec) {
         add(case = case, indicator = code, by = label, domain = keys, quantity = "deff", value = fmt(deff))
       if (ind$stat == "proportion") {
         for (m in names(methods)) {
-          cp <- svyby(fy, bf, sub, svyciprop, vartype = "ci", method = methods[[m]], na.rm = TRUE)
+          # R's glm can fail on a replicate of a small domain; such intervals are left out (and reported)
+          cp <- tryCatch(svyby(fy, bf, sub, svyciprop, vartype = "ci", method = methods[[m]], na.rm = TRUE),
+                         error = function(e) {
+                           message("no ", m, " interval: ", case, " ", code, " by ", label, ": ", conditionMessage(e))
+                           NULL
+                         })
+          if (is.null(cp)) next
           add(case = case, indicator = code, by = label, domain = keys, quantity = paste0(m, "_low"),
               value = fmt(cp$ci_l))
           add(case = case, indicator = code, by = label, domain = keys, quantity = paste0(m, "_high"),

@@ -116,6 +116,7 @@ class IndicatorSpec(_Strict):
     statistic: Statistic = "proportion"
     denominator: str | None = None
     label: str | None = None
+    breakdown: dict[str, str] = Field(default_factory=dict)  # fixed release dimensions, e.g. TYPE_SKILL: COPA
 
     @model_validator(mode="after")
     def _check(self) -> IndicatorSpec:

@@ -405,6 +405,9 @@ def estimate(microdata_path: Path | str, design: Path | str | dict, indicators: 
     if "csv" in info:
         read |= info["csv"].provenance()
         read["summary"] = info["csv"].summary()
+    out.attrs["dimensions"] = {c: {"dimension": d.dimension, "values": d.values} for c, d in ispec.dimensions.items()}
+    out.attrs["labels"] = {i.code: i.label or "" for i in ispec.indicators} | {
+        f"{p.code}.parity": f"Parity score {p.numerator}/{p.denominator} ({p.by})" for p in ispec.parity}
     out.attrs["provenance"] = {"microdata": mfile if is_table else str(Path(mfile).resolve()), "design": dfile,
                                "indicators": ifile, "backend": con.name, "input": read}
     return out
