@@ -1,9 +1,27 @@
-# Golden outputs of R `survey` for the synthetic household ICT survey (tests/data/survey/household.csv).
-# Usage: Rscript scripts/r/make_golden.R tests/data/survey/household.csv tests/survey/golden/household_golden.csv
-# Needs: r-cran-survey (Debian). CI does not run this; it compares against the committed output.
+# Golden outputs of R `survey` for the synthetic household ICT survey (tests/data/survey/household.csv),
+# and the same survey exported as statistics offices hand it over (read by tests/survey/test_csv_input.py):
+#   household_r.csv   R write.csv: comma, NA for missing, UTF-8
+#   household_eu.csv  R write.csv2: semicolon, decimal comma, empty cells for missing, Latin-1
+# Both add `region` (accented names) and `region_na` (region with some NA) for the domain cases.
+# Usage (rewrites committed files, so only on request):
+#   WSIS_REGENERATE_GOLDEN=1 Rscript scripts/r/make_golden.R
+# Needs: r-cran-survey 4.1 (Debian). CI does not run this; it compares against the committed output.
+if (Sys.getenv("WSIS_REGENERATE_GOLDEN") != "1") {
+  cat("golden files are rewritten only on request: set WSIS_REGENERATE_GOLDEN=1\n")
+  quit(status = 2)
+}
 suppressMessages(library(survey))
 args <- commandArgs(trailingOnly = TRUE)
-d <- read.csv(args[1], stringsAsFactors = FALSE)
+src <- if (length(args) >= 1) args[1] else "tests/data/survey/household.csv"
+golden <- if (length(args) >= 2) args[2] else "tests/survey/golden/household_golden.csv"
+d <- read.csv(src, stringsAsFactors = FALSE)
+regions <- c("Côte-Nord", "Île-du-Lac", "Forêt-Sèche", "Plaine", "Vallée-Haute", "Région-Sud")
+d$region <- regions[(d$psu * 7) %% 6 + 1]  # regions cut across strata
+d$region_na <- ifelse(seq_len(nrow(d)) %% 23 == 0, NA, d$region)
+exp_cols <- setdiff(names(d), "freq_user")
+write.csv(d[, exp_cols], file.path(dirname(src), "household_r.csv"), row.names = FALSE)
+write.csv2(d[, exp_cols], file.path(dirname(src), "household_eu.csv"), row.names = FALSE, na = "",
+           fileEncoding = "latin1")
 d$freq_user <- ifelse(is.na(d$q12), NA, as.numeric(d$q12 %in% c(1, 2)))
 rc <- function(prefix) grep(paste0("^", prefix, "_[0-9]+$"), names(d), value = TRUE)
 psu_stratum <- tapply(d$stratum, d$psu, function(x) x[1])
@@ -55,7 +73,9 @@ inds <- list(
   hh_internet_total = list(v = "hh_internet", stat = "total", uni = NULL),
   ict_share = list(v = "spend_ict", stat = "ratio", uni = NULL, den = "income")
 )
-bys <- list(character(0), "sex", "area", "age_group", c("sex", "area"))
+bys <- list(character(0), "sex", "area", "age_group", c("sex", "area"), "region_na", c("sex", "region_na"))
+# parity F/M of internet use (has NAs): svycontrast on svyby, over the replicates for replicate designs
+parity_cases <- c("strat_clus", "rep_bootstrap", "rep_JK1", "rep_BRR", "rep_Fay", "rep_JKn", "rep_JK1_mse")
 methods <- c(logit = "logit", "korn-graubard" = "beta", wald = "mean")
 out <- list()
 add <- function(...) out[[length(out) + 1]] <<- data.frame(..., stringsAsFactors = FALSE)
@@ -65,10 +85,9 @@ run_case <- function(case, spec) {
   des <- spec$f()
   for (code in names(inds)) {
     ind <- inds[[code]]
-    keep <- !is.na(d[[ind$v]])
-    if (!is.null(ind$uni)) keep <- keep & with(d, eval(parse(text = ind$uni)))
-    if (!is.null(ind$den)) keep <- keep & !is.na(d[[ind$den]])
-    sub <- subset(des, keep)
+    # the universe is a subset of the design; missing values are dropped inside each domain (na.rm = TRUE),
+    # so the domain design (and its degrees of freedom) still holds the rows with a missing value
+    sub <- if (is.null(ind$uni)) des else subset(des, with(d, eval(parse(text = ind$uni))))
     fy <- as.formula(paste0("~", ind$v))
     for (b in bys) {
       label <- paste(b, collapse = ",")
@@ -77,11 +96,11 @@ run_case <- function(case, spec) {
         bf <- ~one
       } else bf <- as.formula(paste0("~", paste(b, collapse = "+")))
       if (ind$stat == "ratio") {
-        r <- svyby(fy, bf, sub, svyratio, denominator = as.formula(paste0("~", ind$den)))
+        r <- svyby(fy, bf, sub, svyratio, denominator = as.formula(paste0("~", ind$den)), na.rm = TRUE)
         est <- coef(r); se <- SE(r); deff <- rep(NA, length(est))
       } else {
         fun <- if (ind$stat == "total") svytotal else svymean
-        r <- svyby(fy, bf, sub, fun, deff = TRUE)
+        r <- svyby(fy, bf, sub, fun, deff = TRUE, na.rm = TRUE)
         est <- coef(r); se <- SE(r); deff <- deff(r)
       }
       keys <- if (length(b) == 0) rep("", length(est)) else
@@ -92,7 +111,13 @@ run_case <- function(case, spec) {
         add(case = case, indicator = code, by = label, domain = keys, quantity = "deff", value = fmt(deff))
       if (ind$stat == "proportion") {
         for (m in names(methods)) {
-          cp <- svyby(fy, bf, sub, svyciprop, vartype = "ci", method = methods[[m]])
+          # R's glm can fail on a replicate of a small domain; such intervals are left out (and reported)
+          cp <- tryCatch(svyby(fy, bf, sub, svyciprop, vartype = "ci", method = methods[[m]], na.rm = TRUE),
+                         error = function(e) {
+                           message("no ", m, " interval: ", case, " ", code, " by ", label, ": ", conditionMessage(e))
+                           NULL
+                         })
+          if (is.null(cp)) next
           add(case = case, indicator = code, by = label, domain = keys, quantity = paste0(m, "_low"),
               value = fmt(cp$ci_l))
           add(case = case, indicator = code, by = label, domain = keys, quantity = paste0(m, "_high"),
@@ -101,9 +126,19 @@ run_case <- function(case, spec) {
       }
     }
   }
+  if (case %in% parity_cases) {
+    # svyby(covmat = TRUE) fails with na.rm = TRUE in survey 4.1.1 (influence rows), so drop NAs first
+    dn <- subset(des, !is.na(internet_use))
+    b <- svyby(~internet_use, ~sex, dn, svymean, covmat = TRUE, return.replicates = inherits(des, "svyrep.design"))
+    p <- svycontrast(b, quote(F / M))
+    add(case = case, indicator = "internet_use.parity", by = "sex", domain = "sex=F/M", quantity = "estimate",
+        value = fmt(coef(p)))
+    add(case = case, indicator = "internet_use.parity", by = "sex", domain = "sex=F/M", quantity = "se",
+        value = fmt(SE(p)))
+  }
 }
 for (case in names(taylor)) run_case(case, taylor[[case]])
 for (case in names(rep)) suppressWarnings(run_case(case, rep[[case]]))
 res <- do.call(rbind, out)
-write.csv(res, args[2], row.names = FALSE, quote = TRUE)
+write.csv(res, golden, row.names = FALSE, quote = TRUE)
 cat("wrote", nrow(res), "golden values with survey", as.character(packageVersion("survey")), "\n")

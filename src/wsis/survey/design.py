@@ -45,6 +45,20 @@ class ReplicateSpec(_Strict):
         return self
 
 
+class InputSpec(_Strict):
+    """How to read a CSV file; each key left out is detected (see :mod:`wsis.survey.csvin`).
+
+    ``na_values`` adds missing codes to NA, empty and ``.``: a list applies to every column of a CSV file,
+    a mapping ``column: [codes]`` only to those columns (any format, compared as numbers or text).
+    """
+
+    na_values: list[str | float | int] | dict[str, list[str | float | int] | str | float | int] = Field(
+        default_factory=list)
+    delimiter: Literal[",", ";", "\t", "tab", "|"] | None = None
+    decimal: Literal[".", ","] | None = None
+    encoding: str | None = None
+
+
 class DesignSpec(_Strict):
     """A survey design: Taylor (ids/strata/fpc) or replicate weights."""
 
@@ -55,6 +69,7 @@ class DesignSpec(_Strict):
     nest: bool = False
     lonely_psu: LonelyPsu = "fail"
     replicates: ReplicateSpec | None = None
+    input: InputSpec | None = None
 
     @field_validator("ids", "fpc", mode="before")
     @classmethod
@@ -101,6 +116,7 @@ class IndicatorSpec(_Strict):
     statistic: Statistic = "proportion"
     denominator: str | None = None
     label: str | None = None
+    breakdown: dict[str, str] = Field(default_factory=dict)  # fixed release dimensions, e.g. TYPE_SKILL: COPA
 
     @model_validator(mode="after")
     def _check(self) -> IndicatorSpec:

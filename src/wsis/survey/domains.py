@@ -45,8 +45,14 @@ def _key(*parts: Any) -> Any:
     return out
 
 
-def prepare(table: Any, design: DesignSpec, ind: IndicatorsSpec, rep_cols: list[str]) -> Prepared:
-    """Per-row columns: stage keys, weight, by-variables, and per indicator membership/value columns."""
+def prepare(table: Any, design: DesignSpec, ind: IndicatorsSpec, rep_cols: list[str],
+            labels: dict[str, dict[str, Any]] | None = None) -> Prepared:
+    """Per-row columns: stage keys, weight, by-variables, and per indicator membership/value columns.
+
+    ``_m{k}`` marks rows in indicator k's universe with a value (used in the estimate); ``_u{k}`` marks
+    rows in its universe whatever the value, which set the domain's degrees of freedom as R's
+    ``svyby(..., na.rm = TRUE)`` does (the domain design still holds the rows with a missing value).
+    """
     import ibis
 
     t = table
@@ -77,14 +83,17 @@ def prepare(table: Any, design: DesignSpec, ind: IndicatorsSpec, rep_cols: list[
             prep.fpc_cols.append(f"_f{k}")
     for k, spec in enumerate(ind.indicators):
         node = expr.parse(spec.variable, f"{spec.code}.variable")
-        y = expr.compile(node, t)
+        y = expr.compile(node, t, labels)
         y = y.cast("float64")
         y = y.isnan().ifelse(ibis.null("float64"), y)  # NaN in float files means missing, as NA in R
         member = y.notnull()
+        universe = ibis.literal(True)
         if spec.universe:
-            member = member & expr.compile(expr.parse(spec.universe, f"{spec.code}.universe"), t).fill_null(False)
+            universe = expr.compile(expr.parse(spec.universe, f"{spec.code}.universe"), t, labels).fill_null(False)
+            member = member & universe
+        cols[f"_u{k}"] = universe.cast("float64")
         if spec.denominator:
-            x = expr.compile(expr.parse(spec.denominator, f"{spec.code}.denominator"), t).cast("float64")
+            x = expr.compile(expr.parse(spec.denominator, f"{spec.code}.denominator"), t, labels).cast("float64")
             x = x.isnan().ifelse(ibis.null("float64"), x)
             member = member & x.notnull()
             cols[f"_x{k}"] = x.fill_null(0.0)
@@ -112,6 +121,7 @@ def taylor_sums(prep: Prepared) -> pd.DataFrame:
         aggs[f"Y{k}"] = (wm * t[f"_y{k}"]).sum()
         aggs[f"Q{k}"] = (wm * t[f"_y{k}"] * t[f"_y{k}"]).sum()
         aggs[f"N{k}"] = t[f"_m{k}"].sum()
+        aggs[f"U{k}"] = t[f"_u{k}"].sum()
         if f"_x{k}" in t.columns:
             aggs[f"X{k}"] = (wm * t[f"_x{k}"]).sum()
     aggs["N"] = t["_w"].count()
@@ -133,6 +143,7 @@ def replicate_sums(prep: Prepared) -> pd.DataFrame:
         aggs[f"Y{k}"] = (wm * t[f"_y{k}"]).sum()
         aggs[f"Q{k}"] = (wm * t[f"_y{k}"] * t[f"_y{k}"]).sum()
         aggs[f"N{k}"] = m.sum()
+        aggs[f"U{k}"] = t[f"_u{k}"].sum()
         has_x = f"_x{k}" in t.columns
         if has_x:
             aggs[f"X{k}"] = (wm * t[f"_x{k}"]).sum()
@@ -154,7 +165,7 @@ def replicate_factor_rows(prep: Prepared) -> pd.DataFrame:
     t = prep.table.filter(prep.table["_w"] != 0)
     cols = {c: t[c] for c in _by_keys(prep)}
     for k in range(prep.n_ind):
-        cols[f"_m{k}"] = t[f"_m{k}"]
+        cols[f"_u{k}"] = t[f"_u{k}"]
     for r in range(len(prep.rep_cols)):
         cols[f"_r{r}"] = (t[f"_r{r}"] / t["_w"]).round(9)
     return t.select(**cols).distinct().to_pandas()

@@ -23,10 +23,38 @@ BASE_COLUMNS = ["indicator", "series", "statistic", "by"]
 VALUE_COLUMNS = ["estimate", "se", "ci_low", "ci_high", "deff", "df", "n", "population", "cv", "flag"]
 
 
+def _numeric_columns(design: DesignSpec, ind: IndicatorsSpec, rep_cols: list[str]) -> dict[str, str]:
+    """Columns that must hold numbers, with what they are used for."""
+    from wsis.survey import expr
+
+    need = {design.weights: "weight", **{c: "fpc" for c in design.fpc}, **{c: "replicate weight" for c in rep_cols}}
+    for spec in ind.indicators:
+        for text in (spec.variable, spec.denominator):
+            node = expr.parse(text, spec.code) if text else None
+            if node is not None and not expr.is_condition(node):
+                need.setdefault(node.args[0], f"indicator {spec.code}")
+    return need
+
+
+def _require_numeric(table: Any, need: dict[str, str], file: str) -> None:
+    """A text column where numbers are needed: name the first row whose value is not a number."""
+    for col, use in need.items():
+        typ = table[col].type()
+        if typ.is_numeric() or typ.is_boolean() or typ.is_null():
+            continue
+        row, value = microdata.first_value(table, lambda t, c=col: t[c].notnull()
+                                           & t[c].cast("string").strip().try_cast("float64").isnull()
+                                           & (t[c].cast("string").strip() != ""), col)
+        shown = "" if value is None else f"; first non-numeric value {value!r}"
+        raise WsisError("indicator-not-numeric", f"{use}: column {col!r} is not numeric{shown}", file=file, row=row,
+                        column=col, expected="numbers (missing as NA, empty or '.', or listed in input.na_values)")
+
+
 def _validate(table: Any, design: DesignSpec, ind: IndicatorsSpec, rep_cols: list[str], file: str) -> None:
     """Check weights, design columns and 0/1 indicators in one engine pass; name the first bad row."""
     from wsis.survey import expr
 
+    _require_numeric(table, _numeric_columns(design, ind, rep_cols), file)
     checks: list[tuple[str, str, Any, str]] = []  # (column, message, predicate builder, expected)
     w = design.weights
     checks.append((w, "missing weight", lambda t: t[w].isnull(), "a weight for every row"))
@@ -150,11 +178,13 @@ def _taylor(agg: pd.DataFrame, prep: domains.Prepared, design: DesignSpec, ind: 
                 z = (Yd - theta * base) / denom
             z = np.where(np.isfinite(z), z, 0.0)
             present = Nd > 0
-            df = np.array([len(np.unique(c1[present[:, j]])) - len(np.unique(s1[present[:, j]]))
+            Ud = cells.dense(f"U{k}")
+            reached = Ud > 0  # R: degf of the domain design, rows with a missing value included
+            df = np.array([len(np.unique(c1[reached[:, j]])) - len(np.unique(s1[reached[:, j]]))
                            for j in range(cells.n_cells)], dtype=float)
             zs.append(z)
             pres.append(present)
-            meta.append((k, spec, theta, vsrs, df, N, W))
+            meta.append((k, spec, theta, vsrs, df, N, W, Ud.sum(0)))
         par_meta = []
         for p in ind.parity:
             if spec_by != [p.by]:
@@ -175,11 +205,11 @@ def _taylor(agg: pd.DataFrame, prep: domains.Prepared, design: DesignSpec, ind: 
         except taylor.LonelyPsuError as exc:
             raise _lonely_error(exc, stages, design, design_file) from exc
         off = 0
-        for _k, spec, theta, vsrs, df, N, W in meta:
+        for _k, spec, theta, vsrs, df, N, W, U in meta:
             v = var[off: off + cells.n_cells]
             off += cells.n_cells
             se_eta = ci.logit_se(theta, v)
-            rows += _rows(spec, spec_by, cells.labels, keys, theta, v, vsrs, df, N, W, se_eta, ind, extra)
+            rows += _rows(spec, spec_by, cells.labels, keys, theta, v, vsrs, df, (N, U), W, se_eta, ind, extra)
         full_df = float(len(np.unique(c1)) - len(np.unique(s1)))
         for p, k, jn, jd, r in par_meta:
             v = var[off]
@@ -211,13 +241,15 @@ def _parity_cells(labels: pd.DataFrame, key: str, p: Any) -> tuple[int, int]:
 
 
 def _rows(spec: Any, spec_by: list[str], labels: pd.DataFrame, keys: list[str], theta: np.ndarray,
-          var: np.ndarray, vsrs: np.ndarray, df: np.ndarray, N: np.ndarray, W: np.ndarray,
-          se_eta: np.ndarray, ind: IndicatorsSpec, extra: tuple[str, ...] = ()) -> list[dict]:
+          var: np.ndarray, vsrs: np.ndarray, df: np.ndarray, counts: tuple[np.ndarray, np.ndarray],
+          W: np.ndarray, se_eta: np.ndarray, ind: IndicatorsSpec, extra: tuple[str, ...] = ()) -> list[dict]:
+    """Output rows of one indicator; ``counts`` = (rows with a value, rows of the domain's universe)."""
+    N, U = counts
     se = np.sqrt(var)
-    lo, hi = _interval(ind.ci, spec.statistic, theta, var, se, se_eta, N, df, ind.level)
+    lo, hi = _interval(ind.ci, spec.statistic, theta, var, se, se_eta, U, df, ind.level)
     extra_ci = {}
     for m in extra:
-        elo, ehi = _interval(m, spec.statistic, theta, var, se, se_eta, N, df, ind.level)
+        elo, ehi = _interval(m, spec.statistic, theta, var, se, se_eta, U, df, ind.level)
         extra_ci[m] = (elo, ehi)
     with np.errstate(invalid="ignore", divide="ignore"):
         deff = var / vsrs
@@ -296,11 +328,12 @@ def _replicate(agg: pd.DataFrame, facs: pd.DataFrame, prep: domains.Prepared, de
                 eta_r = np.log(th_r / (1 - th_r))
                 se_eta = np.sqrt(replicate.variance(eta_r, np.log(theta / (1 - theta)), scale, rscales,
                                                     spec_r.mse))
-            member = facs[f"_m{k}"].to_numpy() > 0
+            member = facs[f"_u{k}"].to_numpy() > 0
             df = np.array([replicate.rank_df(fac_matrix[member & (cell_of_fac == j)])
                            for j in range(len(labels))], dtype=float)
             thetas_by_k[k] = (theta, th_r)
-            rows += _rows(spec, spec_by, labels, keys, theta, var, vsrs, df, N, W, se_eta, ind, extra)
+            U = g[f"U{k}"].to_numpy(dtype=float)
+            rows += _rows(spec, spec_by, labels, keys, theta, var, vsrs, df, (N, U), W, se_eta, ind, extra)
         for p in ind.parity:
             if spec_by != [p.by]:
                 continue
@@ -310,7 +343,7 @@ def _replicate(agg: pd.DataFrame, facs: pd.DataFrame, prep: domains.Prepared, de
             with np.errstate(invalid="ignore", divide="ignore"):
                 r = theta[jn] / theta[jd]
                 v = replicate.variance(th_r[:, jn] / th_r[:, jd], np.array([r]), scale, rscales, spec_r.mse)[0]
-            member = facs[f"_m{k}"].to_numpy() > 0
+            member = facs[f"_u{k}"].to_numpy() > 0
             n = g[f"N{k}"].to_numpy()[[jn, jd]].sum()
             rows.append(_parity_row(p, ind, r, v, replicate.rank_df(fac_matrix[member]), n))
         step()
@@ -343,14 +376,16 @@ def estimate(microdata_path: Path | str, design: Path | str | dict, indicators: 
             if pb:
                 pb.advance(task)
 
-        table = (microdata_path if hasattr(microdata_path, "columns") and hasattr(microdata_path, "select")
-                 else microdata.open_table(microdata_path, con))
+        if is_table:
+            table, info = microdata_path, {"format": "table", "labels": {}}
+        else:
+            table, info = microdata.open_table(microdata_path, con, dspec.input, dfile)
         rep_cols = (microdata.replicate_columns(dspec, list(table.columns), dfile)
                     if dspec.is_replicate else [])
         microdata.check_columns(table, dspec, dfile, ispec, ifile)
         _validate(table, dspec, ispec, rep_cols, mfile)
         step()
-        prep = domains.prepare(table, dspec, ispec, rep_cols)
+        prep = domains.prepare(table, dspec, ispec, rep_cols, info["labels"])
         if dspec.is_replicate:
             agg = domains.replicate_sums(prep)
             facs = domains.replicate_factor_rows(prep)
@@ -366,8 +401,15 @@ def estimate(microdata_path: Path | str, design: Path | str | dict, indicators: 
     for c in by_cols:
         out[c] = out[c].astype(object)
     out = disclosure.apply(out, by_cols, settings)
-    out.attrs["provenance"] = {"microdata": mfile if is_table else str(Path(mfile).resolve()), "design": dfile, "indicators": ifile,
-                               "backend": con.name}
+    read = {"format": info["format"]}
+    if "csv" in info:
+        read |= info["csv"].provenance()
+        read["summary"] = info["csv"].summary()
+    out.attrs["dimensions"] = {c: {"dimension": d.dimension, "values": d.values} for c, d in ispec.dimensions.items()}
+    out.attrs["labels"] = {i.code: i.label or "" for i in ispec.indicators} | {
+        f"{p.code}.parity": f"Parity score {p.numerator}/{p.denominator} ({p.by})" for p in ispec.parity}
+    out.attrs["provenance"] = {"microdata": mfile if is_table else str(Path(mfile).resolve()), "design": dfile,
+                               "indicators": ifile, "backend": con.name, "input": read}
     return out
 
 

@@ -176,8 +176,11 @@ def is_condition(node: Node) -> bool:
     return node.kind != "col"
 
 
-def _lit_for(col: Any, value: Any) -> Any:
+def _lit_for(col: Any, value: Any, labels: dict[str, Any] | None = None) -> Any:
     import ibis
+
+    if labels and isinstance(value, str) and value in labels and not col.type().is_string():
+        return ibis.literal(labels[value])  # a Stata/SPSS value label stands for its code
 
     # compare string columns with text and numeric columns with numbers; CSV readers may turn Yes/No into
     # booleans, so text literals compare with them as true/false
@@ -195,10 +198,15 @@ def _lit_for(col: Any, value: Any) -> Any:
     return ibis.literal(value)
 
 
-def compile(node: Node, table: Any) -> Any:  # noqa: A001 - mirrors re.compile
-    """Turn a parsed node into an Ibis expression over ``table``."""
+def compile(node: Node, table: Any, labels: dict[str, dict[str, Any]] | None = None) -> Any:  # noqa: A001
+    """Turn a parsed node into an Ibis expression over ``table``.
+
+    ``labels`` (column -> {value label: code}, from Stata/SPSS files) lets conditions name a code by its
+    label, e.g. ``sex == 'Female'``.
+    """
     import ibis
 
+    labels = labels or {}
     k = node.kind
     if k == "col":
         return table[node.args[0]]
@@ -206,25 +214,27 @@ def compile(node: Node, table: Any) -> Any:  # noqa: A001 - mirrors re.compile
         return ibis.literal(node.args[0])
     if k == "cmp":
         op, a, b = node.args
-        left, right = compile(a, table), compile(b, table)
+        left, right = compile(a, table, labels), compile(b, table, labels)
         if b.kind == "lit" and a.kind == "col":
-            right = _lit_for(left, b.args[0])
+            right = _lit_for(left, b.args[0], labels.get(a.args[0]))
         elif a.kind == "lit" and b.kind == "col":
-            left = _lit_for(right, a.args[0])
+            left = _lit_for(right, a.args[0], labels.get(b.args[0]))
         return {"==": left == right, "!=": left != right, "<": left < right, "<=": left <= right,
                 ">": left > right, ">=": left >= right}[op]
     if k == "in":
-        left = compile(node.args[0], table)
-        vals = [_lit_for(left, n.args[0]) if n.kind == "lit" else compile(n, table) for n in node.args[1]]
+        left = compile(node.args[0], table, labels)
+        lab = labels.get(node.args[0].args[0]) if node.args[0].kind == "col" else None
+        vals = [_lit_for(left, n.args[0], lab) if n.kind == "lit" else compile(n, table, labels)
+                for n in node.args[1]]
         return left.isin(vals)
     if k == "null":
-        return compile(node.args[0], table).isnull()
+        return compile(node.args[0], table, labels).isnull()
     if k == "notnull":
-        return compile(node.args[0], table).notnull()
+        return compile(node.args[0], table, labels).notnull()
     if k == "not":
-        return ~compile(node.args[0], table)
+        return ~compile(node.args[0], table, labels)
     if k == "and":
-        return compile(node.args[0], table) & compile(node.args[1], table)
+        return compile(node.args[0], table, labels) & compile(node.args[1], table, labels)
     if k == "or":
-        return compile(node.args[0], table) | compile(node.args[1], table)
+        return compile(node.args[0], table, labels) | compile(node.args[1], table, labels)
     raise AssertionError(k)

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from wsis.errors import WsisError
-from wsis.survey import expr
-from wsis.survey.design import DesignSpec, IndicatorsSpec
+from wsis.survey import csvin, expr
+from wsis.survey.design import DesignSpec, IndicatorsSpec, InputSpec
 
 ROW = "__row"
 _TMPDIRS: list[str] = []
@@ -46,8 +46,12 @@ def connect(backend: str = "duckdb") -> Any:
     raise WsisError("backend-unknown", f"unknown backend {backend!r}", expected="duckdb or pyspark")
 
 
-def _stat_to_parquet(path: Path, chunk: int = 200_000) -> Path:
-    """Convert a .dta/.sav/.zsav/.por file to Parquet in chunks (bounded memory)."""
+def _stat_to_parquet(path: Path, chunk: int = 200_000) -> tuple[Path, dict[str, dict[str, Any]]]:
+    """Convert a .dta/.sav/.zsav/.por file to Parquet in chunks (bounded memory).
+
+    Stata extended missing (.a-.z) and SPSS user-missing codes become nulls (pyreadstat's default).
+    Returns the Parquet path and the value labels, column -> {label: code}.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
     import pyreadstat
@@ -58,11 +62,14 @@ def _stat_to_parquet(path: Path, chunk: int = 200_000) -> Path:
     _TMPDIRS.append(tmp)
     out = Path(tmp) / (path.stem + ".parquet")
     writer = None
+    labels: dict[str, dict[str, Any]] = {}
     try:
-        for df, _meta in pyreadstat.read_file_in_chunks(reader, str(path), chunksize=chunk):
+        for df, meta in pyreadstat.read_file_in_chunks(reader, str(path), chunksize=chunk):
             table = pa.Table.from_pandas(df, preserve_index=False)
             if writer is None:
                 writer = pq.ParquetWriter(out, table.schema)
+                labels = {col: {str(lab): code for code, lab in vals.items()}
+                          for col, vals in (meta.variable_value_labels or {}).items()}
             writer.write_table(table.cast(writer.schema))
     except Exception as exc:  # pyreadstat raises its own error types for corrupt files
         raise WsisError("microdata-unreadable", f"cannot read {path.suffix} file: {exc}", file=str(path),
@@ -72,32 +79,92 @@ def _stat_to_parquet(path: Path, chunk: int = 200_000) -> Path:
             writer.close()
     if writer is None:
         raise WsisError("microdata-empty", "file has no rows", file=str(path))
-    return out
+    return out, labels
 
 
-def open_table(path: Path | str, con: Any) -> Any:
-    """Open a microdata file as an Ibis table on ``con`` (format from the file extension)."""
+def open_table(path: Path | str, con: Any, spec: InputSpec | None = None,
+               design_file: str = "") -> tuple[Any, dict[str, Any]]:
+    """Open a microdata file as an Ibis table on ``con`` (format from the file extension).
+
+    Returns the table and what was learnt reading it: ``{"format", "labels", and for CSV the dialect}``.
+    ``spec`` is the design's ``input:`` section (CSV overrides and missing-value codes).
+    """
     p = Path(path)
     if not p.exists():
         raise WsisError("file-not-found", "microdata file not found", file=str(p))
     suffixes = "".join(p.suffixes[-2:]).lower()
     ext = p.suffix.lower()
+    info: dict[str, Any] = {"format": ext.lstrip(".") or "parquet", "labels": {}}
     try:
         if ext in (".dta", ".sav", ".zsav", ".por"):
-            return con.read_parquet(str(_stat_to_parquet(p)))
-        if ext == ".parquet" or p.is_dir():
-            return con.read_parquet(str(p))
-        if ext in (".csv", ".tsv", ".txt") or suffixes in (".csv.gz", ".csv.zst"):
-            if con.name == "pyspark":
-                return con.read_csv(str(p), header=True, inferSchema=True)
-            return con.read_csv(str(p))
+            pq_path, info["labels"] = _stat_to_parquet(p)
+            info["format"] = "stata" if ext == ".dta" else "spss"
+            table = con.read_parquet(str(pq_path))
+        elif ext == ".parquet" or p.is_dir():
+            info["format"] = "parquet"
+            table = con.read_parquet(str(p))
+        elif ext in (".csv", ".tsv", ".txt") or suffixes in (".csv.gz", ".csv.zst"):
+            table, info["csv"] = _open_csv(p, con, spec, design_file)
+            info["format"] = "csv"
+        else:
+            raise WsisError("microdata-format", f"unknown microdata format {ext!r}", file=str(p),
+                            expected=".csv, .parquet, .dta or .sav")
+        table.columns  # noqa: B018 - makes the engine read the header now, inside this try
     except WsisError:
         raise
     except Exception as exc:
-        raise WsisError("microdata-unreadable", f"cannot read microdata: {str(exc).splitlines()[0]}",
-                        file=str(p), expected="CSV with a header row, Parquet, .dta or .sav") from exc
-    raise WsisError("microdata-format", f"unknown microdata format {ext!r}", file=str(p),
-                    expected=".csv, .parquet, .dta or .sav")
+        first = str(exc).splitlines()[0]
+        hint = ("set input: {encoding: latin-1} (or cp1252) in the design file"
+                if "unicode" in first.lower() or "utf" in first.lower() else None)
+        raise WsisError("microdata-unreadable", f"cannot read microdata: {first}", file=str(p), hint=hint,
+                        expected="CSV with a header row, Parquet, .dta or .sav") from exc
+    col_na = csvin.column_na(spec)
+    if col_na:
+        table = _column_missing(table, col_na, design_file)
+    return table, info
+
+
+def _open_csv(p: Path, con: Any, spec: InputSpec | None, design_file: str) -> tuple[Any, csvin.Dialect]:
+    dialect = csvin.sniff(p, spec, design_file)
+    src = p
+    if csvin.needs_transcoding(dialect) or (con.name != "duckdb" and dialect.encoding != "utf-8"):
+        src = csvin.transcode(p, dialect.codec, _TMPDIRS)
+    if con.name == "pyspark":
+        if dialect.decimal == ",":
+            raise WsisError("microdata-format", "a decimal-comma CSV needs the duckdb backend", file=str(p),
+                            expected="--backend duckdb, or a CSV with decimal points")
+        return con.read_csv(str(src), header=True, inferSchema=True, sep=dialect.delimiter,
+                            nullValue="NA"), dialect
+    opts = csvin.duckdb_options(dialect)
+    if src != p:
+        opts.pop("encoding", None)
+    return con.read_csv(str(src), **opts), dialect
+
+
+def _column_missing(table: Any, col_na: dict[str, list[str]], design_file: str) -> Any:
+    """Set the listed per-column codes to null (compared as numbers for numeric columns)."""
+    import ibis
+
+    repl = {}
+    for c, codes in col_na.items():
+        if c not in table.columns:
+            raise WsisError("yaml-unknown-column", f"input.na_values: column {c!r} is not in the microdata",
+                            file=design_file, column=c, expected=f"one of {_short(set(table.columns))}")
+        col = table[c]
+        if col.type().is_numeric():
+            vals = [float(v) for v in codes if _is_number(v)]
+        else:
+            vals = list(codes)
+        repl[c] = col.isin(vals).ifelse(ibis.null(col.type()), col) if vals else col
+    return table.mutate(**repl)
+
+
+def _is_number(v: str) -> bool:
+    try:
+        float(v)
+    except ValueError:
+        return False
+    return True
 
 
 def sha256(path: Path | str) -> str:

@@ -9,8 +9,10 @@ import pandas as pd
 
 from wsis.errors import WsisError
 from wsis.files import atomic_write
+from wsis.survey import xlsx
 
-FORMATS = ("csv", "json", "sdmx-csv")
+FORMATS = ("csv", "json", "sdmx-csv", "xlsx")
+
 
 
 def to_sdmx_csv(df: pd.DataFrame, dataflow: str = "WSIS:SURVEY_ESTIMATES(1.0)") -> pd.DataFrame:
@@ -39,6 +41,8 @@ def write_result(df: pd.DataFrame, out: Path | str, fmt: str = "csv") -> Path:
         atomic_write(out, lambda p: df.to_csv(p, index=False, float_format="%.17g"))
     elif fmt == "sdmx-csv":
         atomic_write(out, lambda p: to_sdmx_csv(df).to_csv(p, index=False, float_format="%.17g"))
+    elif fmt == "xlsx":
+        atomic_write(out, lambda p: xlsx.write(df, p))
     else:
         atomic_write(out, lambda p: p.write_text(df.to_json(orient="records", double_precision=15, indent=1),
                                                  encoding="utf-8"))
@@ -55,8 +59,8 @@ def read_result(path: Path | str) -> tuple[pd.DataFrame, dict]:
     meta_path = Path(f"{p}.meta.json")
     meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
     fmt = meta.get("format", "json" if p.suffix == ".json" else "csv")
-    if fmt == "sdmx-csv":
-        raise WsisError("format-unsupported", "publish needs the csv or json result, not sdmx-csv", file=str(p),
+    if fmt in ("sdmx-csv", "xlsx"):
+        raise WsisError("format-unsupported", f"publish needs the csv or json result, not {fmt}", file=str(p),
                         expected="a result written with --format csv or json")
     df = pd.read_json(p, orient="records", dtype=False) if fmt == "json" else pd.read_csv(
         p, dtype=str, keep_default_na=False)

@@ -20,9 +20,10 @@ from wsis.survey.design import load_indicators
 from wsis.survey.output import atomic_write, read_result
 
 COLUMNS = ["INDICATOR", "REF_AREA", "TIME_PERIOD", "SEX", "AGE", "URBANISATION", "INCOME_WEALTH_QUANTILE",
-           "EDUCATION_LEV", "DISABILITY_STATUS", "OBS_VALUE", "UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "NATURE",
+           "EDUCATION_LEV", "DISABILITY_STATUS", "TYPE_SKILL", "OBS_VALUE", "UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "NATURE",
            "SOURCE_DETAIL", "COMMENT_OBS", "SE", "CI_LOW", "CI_HIGH"]
-DIMENSIONS = ["SEX", "AGE", "URBANISATION", "INCOME_WEALTH_QUANTILE", "EDUCATION_LEV", "DISABILITY_STATUS"]
+DIMENSIONS = ["SEX", "AGE", "URBANISATION", "INCOME_WEALTH_QUANTILE", "EDUCATION_LEV", "DISABILITY_STATUS",
+              "TYPE_SKILL"]
 DEFAULT_VALUES = {"SEX": {"f": "F", "female": "F", "2": "F", "m": "M", "male": "M", "1": "M"},
                   "URBANISATION": {"u": "U", "urban": "U", "r": "R", "rural": "R"}}
 
@@ -59,6 +60,7 @@ def publish(result: Path | str, area: str, year: int, settings: Settings | None 
         if not isinstance(loaded, dict):
             raise WsisError("yaml-invalid", "series map must be a mapping code: SERIES", file=str(series_map))
         smap = {str(k): str(v) for k, v in loaded.items()}
+    fixed = {i.code: i.breakdown for i in ispec.indicators}
     rows = []
     for r in df.to_dict("records"):
         if r["flag"] in ("S", "C") or r["statistic"] == "parity":
@@ -70,6 +72,11 @@ def publish(result: Path | str, area: str, year: int, settings: Settings | None 
                     "OBS_STATUS": "A", "UNIT_MULT": "0", "SOURCE_DETAIL": meta.get("microdata", "")})
         for d in DIMENSIONS:
             row[d] = "_T"
+        for d, value in fixed.get(code, {}).items():
+            if d not in DIMENSIONS:
+                raise WsisError("dimension-unknown", f"indicator {code}: breakdown {d!r} is not a release dimension",
+                                file=ind_name, column="breakdown", expected=" | ".join(DIMENSIONS))
+            row[d] = value
         for c in [c for c in str(r["by"] or "").split(",") if c]:
             dm = ispec.dimensions.get(c)
             if dm is None:
