@@ -56,3 +56,18 @@ def test_sdmx1_last_n_observations_gives_one_per_series(wsis_client, web_setting
     for r in last.itertuples():
         row = g.loc[(r.REF_AREA, r.SEX, r.AGE, r.URBANISATION)]
         assert (row["TIME_PERIOD"], row["value"]) == (str(r.TIME_PERIOD), pytest.approx(r.OBS_VALUE))
+
+
+def test_sdmx1_reads_generic_data_and_sees_501(wsis_client, live_server):
+    import io
+
+    import httpx
+
+    body = httpx.get(f"{live_server}/sdmx/data/DF_WSIS/IT_USE_ii99.KEN",
+                     params={"lastNObservations": 1},
+                     headers={"accept": "application/vnd.sdmx.genericdata+xml;version=2.1"}).content
+    got = sdmx.to_pandas(sdmx.read_sdmx(io.BytesIO(body)))
+    assert len(got) > 0 and got.index.get_level_values("TIME_PERIOD").nunique() >= 1
+    # A resource the service does not implement: sdmx1 turns the standard's 501 into NotImplementedError.
+    with pytest.raises(NotImplementedError):
+        wsis_client.categoryscheme()

@@ -58,6 +58,33 @@ def test_data_messages_validate(client, xsd_dir, query):
     assert data_errors(client, r.content, xsd_dir) == []
 
 
+@pytest.mark.parametrize("query", [
+    "", "?lastNObservations=1", "?detail=dataonly", "?detail=serieskeysonly", "?dimensionAtObservation=AllDimensions",
+    "?dimensionAtObservation=REF_AREA&firstNObservations=1", "?includeHistory=true",
+])
+def test_generic_data_messages_validate(client, xsd_dir, query):
+    ss = etree.fromstring(client.get(KEY + query).content)
+    r = client.get(KEY + query, headers={"accept": "application/vnd.sdmx.genericdata+xml;version=2.1"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.sdmx.genericdata+xml")
+    assert errors(r.content, xsd_dir) == []
+    gen = etree.fromstring(r.content)
+    # The same observations as the structure-specific message, in the same packaging.
+    assert len(list(gen.iter("{*}Obs"))) == len(list(ss.iter("Obs")))
+    assert len(list(gen.iter("{*}Series"))) == len(list(ss.iter("Series")))
+    assert client.get(KEY + query + ("&" if query else "?") + "format=genericdata").content.split(b"</mes:Header>")[1] \
+        == r.content.split(b"</mes:Header>")[1]
+
+
+def test_accept_header_is_honoured(client, xsd_dir):
+    csv = client.get(KEY, headers={"accept": "text/csv;q=0.9, application/vnd.sdmx.genericdata+xml;version=2.1"})
+    assert csv.headers["content-type"].startswith("application/vnd.sdmx.data+csv")
+    xml = client.get(KEY, headers={"accept": "application/xml"})
+    assert xml.headers["content-type"].startswith("application/vnd.sdmx.structurespecificdata+xml")
+    r = client.get(KEY, headers={"accept": "application/vnd.sdmx.generictimeseriesdata+xml;version=2.1"})
+    assert r.status_code == 406 and errors(r.content, xsd_dir) == []
+    assert client.get(KEY, headers={"accept": "application/vnd.sdmx.data+json"}).status_code == 406
+
+
 @pytest.mark.parametrize("dim", [*DIMS, "TIME_PERIOD", "AllDimensions"])
 def test_each_packaging_validates(client, xsd_dir, dim):
     r = client.get(f"/sdmx/data/DF_WSIS/IT_USE_ii99.KEN+UGA+WLD?dimensionAtObservation={dim}&startPeriod=2020")
@@ -143,7 +170,7 @@ def test_history_of_a_single_release(client):
     ("?updatedAfter=yesterday", 400), ("?startPeriod=20x1", 400),
     ("?format=csv&detail=serieskeysonly", 501), ("?format=csv&detail=nodata", 501),
     ("?format=csv&updatedAfter=2020-01-01T00:00:00Z", 501), ("?format=csv&includeHistory=true", 501),
-    ("?dimensionAtObservation=AllDimensions&detail=nodata", 501), ("?format=genericdata", 501),
+    ("?dimensionAtObservation=AllDimensions&detail=nodata", 501), ("?format=jsondata", 501),
 ])
 def test_refusals_are_sdmx_error_messages(client, xsd_dir, query, status):
     r = client.get(KEY + query)
@@ -167,7 +194,10 @@ def test_other_errors_are_sdmx_error_messages(client, xsd_dir):
                               ("/sdmx/schema/dataflow/WSIS/DF_WSIS/1.0?dimensionAtObservation=X", 400, "140"),
                               ("/sdmx/availableconstraint/DF_WSIS/NOPE", 404, "100"),
                               ("/sdmx/availableconstraint/DF_WSIS/all/all/NOPE", 404, "100"),
-                              ("/sdmx/availableconstraint/DF_WSIS/all?mode=some", 400, "140")):
+                              ("/sdmx/availableconstraint/DF_WSIS/all?mode=some", 400, "140"),
+                              ("/sdmx/categoryscheme", 501, "501"),
+                              ("/sdmx/provisionagreement/WSIS/PA/1.0", 501, "501"),
+                              ("/sdmx/metadata/MF/all", 501, "501"), ("/sdmx/nonsense", 404, "100")):
         r = client.get(url)
         assert r.status_code == status, (url, r.text[:200])
         assert errors(r.content, xsd_dir) == []

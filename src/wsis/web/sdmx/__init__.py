@@ -1,8 +1,9 @@
 """SDMX REST 2.1 under /sdmx: dataflow, datastructure, codelist, conceptscheme and data/{flow}/{key}.
 
-Answers are SDMX-ML 2.1 (structure-specific data) or, for data, SDMX-CSV 1.0 when the Accept header asks for
-``application/vnd.sdmx.data+csv`` or ``format=csv`` is given. Query parameters are checked in ``params``;
-``schema`` and ``availableconstraint`` live in ``resources``; errors are SDMX-ML error messages.
+Answers are SDMX-ML 2.1 (structure-specific data by default, generic data on request) or, for data,
+SDMX-CSV 1.0 when the Accept header asks for ``application/vnd.sdmx.data+csv`` or ``format=csv`` is given.
+Query parameters are checked in ``params``; data messages are built in ``datamsg``; ``schema``,
+``availableconstraint`` and the 501 answers live in ``resources``; errors are SDMX-ML error messages.
 """
 
 from __future__ import annotations
@@ -23,8 +24,6 @@ from wsis.web.sdmx.select import observations_for, parse_key
 
 router = APIRouter(prefix="/sdmx", include_in_schema=False, route_class=p.SdmxRoute)
 XML = "application/vnd.sdmx.structure+xml; version=2.1"
-DATA_XML = "application/vnd.sdmx.structurespecificdata+xml; version=2.1"
-CSV = "application/vnd.sdmx.data+csv; version=1.0.0; charset=utf-8"
 
 
 def _check_artefact(agency: str, ident: str, version: str, known: list[str]) -> None:
@@ -132,9 +131,7 @@ def data(request: Request, flow: str, key: str = "all", provider: str = "all", c
     if df.empty:
         raise WsisError("sdmx-no-results", "no observations match the query", column="key", status=404,
                         hint="SDMX REST answers 404 for an empty result")
-    if q.csv:
-        return Response(dm.csv_message(df, q), media_type=CSV)
-    return Response(dm.data_message([dm.DataSetPart(df)], q), media_type=DATA_XML)
+    return dm.respond([dm.DataSetPart(df)], q)
 
 
 router.include_router(resources_router)

@@ -21,8 +21,6 @@ from wsis.settings import Settings
 from wsis.web.sdmx import datamsg as dm
 from wsis.web.sdmx.params import DataQuery, limit_per_series
 
-DATA_XML = "application/vnd.sdmx.structurespecificdata+xml; version=2.1"
-
 
 def respond(settings: Settings, served: str, select: Callable[[Release], pd.DataFrame], q: DataQuery) -> Response:
     """The data message of what changed (``updatedAfter``) or of every dissemination (``includeHistory``)."""
@@ -40,4 +38,4 @@ def respond(settings: Settings, served: str, select: Callable[[Release], pd.Data
                         + (f" and changed after {q.updated_after.isoformat()}" if q.updated_after else ""),
                         column="updatedAfter" if q.updated_after else "key", status=404,
                         hint="SDMX REST answers 404 for an empty result")
-    return Response(dm.data_message(parts, q), media_type=DATA_XML)
+    return dm.respond(parts, q)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from xml.sax.saxutils import escape
 
@@ -28,6 +28,14 @@ DATA_PARAMS = ("startPeriod", "endPeriod", "updatedAfter", "firstNObservations",
                "dimensionAtObservation", "detail", "includeHistory", "format")
 # ObservationalTimePeriodType without time zones: year, Gregorian month/day, reporting periods, dateTime.
 PERIOD = re.compile(r"^(\d{4})(-(\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?)?|[ASTQMWD]\d{1,3}))?$")
+# Data formats answered, by media type: SDMX-ML 2.1 structure-specific and generic data, SDMX-CSV 1.0. Where
+# the client accepts any XML, the structure-specific message is the answer (as it always was here).
+SERVED_TYPES = {"application/vnd.sdmx.structurespecificdata+xml": "structurespecific",
+                "application/vnd.sdmx.genericdata+xml": "generic", "application/vnd.sdmx.data+csv": "csv",
+                "text/csv": "csv", "application/xml": "structurespecific", "text/xml": "structurespecific",
+                "*/*": "structurespecific", "application/*": "structurespecific", "text/*": "csv"}
+FORMATS = {"": None, "csv": "csv", "csvfile": "csv", "sdmx-csv": "csv", "structurespecificdata": "structurespecific",
+           "genericdata": "generic"}
 # SDMX error codes for HTTP statuses (4_8_errors.md, "SDMX to HTTP Error Mapping").
 SDMX_CODES = {400: "140", 401: "110", 403: "150", 404: "100", 413: "130", 500: "500", 501: "501", 503: "503"}
 ERROR_XML = "application/xml; charset=utf-8"
@@ -118,6 +126,20 @@ def parse_datetime(v: str | None) -> datetime | None:
     return t if t.tzinfo else t.astimezone()
 
 
+def _accepted(request: Request) -> str:
+    """The data format the Accept header asks for (the first one served, in the client's order; the
+    structure-specific one when any will do); 406 when it names only formats this service does not make."""
+    accept = request.headers.get("accept", "").strip()
+    types = [part.split(";")[0].strip().lower() for part in accept.split(",") if part.strip()]
+    for t in types:
+        if t in SERVED_TYPES:
+            return SERVED_TYPES[t]
+    if not types:
+        return "structurespecific"
+    raise WsisError("sdmx-not-acceptable", f"cannot answer in {accept[:80]!r}", column="Accept",
+                    expected=", ".join(list(SERVED_TYPES)[:3]), status=406)
+
+
 @dataclass(frozen=True)
 class DataQuery:
     """The query-string part of an SDMX data query, checked."""
@@ -130,7 +152,12 @@ class DataQuery:
     dim_at_obs: str = TIME
     detail: str = "full"
     include_history: bool = False
-    csv: bool = False
+    kind: str = "structurespecific"
+
+    @property
+    def csv(self) -> bool:
+        """Whether the answer is SDMX-CSV."""
+        return self.kind == "csv"
 
     @property
     def uses_history(self) -> bool:
@@ -154,24 +181,25 @@ def data_query(request: Request) -> DataQuery:
     if hist not in ("true", "false"):
         raise WsisError("bad-parameter", f"includeHistory must be true or false, not {hist[:20]!r}",
                         column="includeHistory", expected="true or false")
-    fmt = q.get("format", "")
-    if fmt not in ("", "csv", "csvfile", "sdmx-csv", "structurespecificdata"):
-        raise not_implemented(f"format {fmt[:30]!r}", "format", "use SDMX-ML (default) or format=csv")
-    csv = fmt in ("csv", "csvfile", "sdmx-csv") or "csv" in request.headers.get("accept", "")
     out = DataQuery(start=period_year(q.get("startPeriod"), "startPeriod"),
                     end=period_year(q.get("endPeriod"), "endPeriod"),
                     updated_after=parse_datetime(q.get("updatedAfter")),
                     first_n=_positive(q.get("firstNObservations"), "firstNObservations"),
                     last_n=_positive(q.get("lastNObservations"), "lastNObservations"),
-                    dim_at_obs=dim, detail=detail, include_history=hist == "true", csv=csv)
-    if csv and detail in ("serieskeysonly", "nodata"):
-        raise not_implemented(f"detail={detail} in SDMX-CSV 1.0 (one row per observation)", "detail",
-                              "ask for SDMX-ML")
-    if csv and out.uses_history:
-        raise not_implemented("updatedAfter and includeHistory in SDMX-CSV 1.0 (it cannot say 'deleted')",
-                              "updatedAfter" if out.updated_after else "includeHistory", "ask for SDMX-ML")
+                    dim_at_obs=dim, detail=detail, include_history=hist == "true")
     if dim == ALL_DIMENSIONS and detail in ("serieskeysonly", "nodata"):
         raise not_implemented(f"detail={detail} with dimensionAtObservation=AllDimensions (no series)", "detail")
+    # The format last: a malformed or unsupported query is refused whatever format it asks for.
+    fmt = q.get("format", "")
+    if fmt not in FORMATS:
+        raise not_implemented(f"format {fmt[:30]!r}", "format", "served: " + ", ".join(f for f in FORMATS if f))
+    out = replace(out, kind=FORMATS[fmt] or _accepted(request))
+    if out.csv and detail in ("serieskeysonly", "nodata"):
+        raise not_implemented(f"detail={detail} in SDMX-CSV 1.0 (one row per observation)", "detail",
+                              "ask for SDMX-ML")
+    if out.csv and out.uses_history:
+        raise not_implemented("updatedAfter and includeHistory in SDMX-CSV 1.0 (it cannot say 'deleted')",
+                              "updatedAfter" if out.updated_after else "includeHistory", "ask for SDMX-ML")
     return out
 
 

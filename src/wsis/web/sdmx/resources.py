@@ -162,3 +162,21 @@ def available_constraint(request: Request, flow: str, key: str = "all", provider
         parts.append(f"<str:DataStructures>{m._dsd_xml()}</str:DataStructures>")
     parts.append(_constraint(cube, mode) + "</mes:Structures></mes:Structure>")
     return Response("".join(parts), media_type=STRUCTURE_XML)
+
+
+# The other SDMX 2.1 REST resources: the standard asks every service to answer them, with 501 at least.
+NOT_IMPLEMENTED = ("structure", "metadatastructure", "categoryscheme", "categorisation", "hierarchicalcodelist",
+                   "metadataflow", "provisionagreement", "structureset", "process", "reportingtaxonomy",
+                   "organisationscheme", "agencyscheme", "dataproviderscheme", "dataconsumerscheme",
+                   "organisationunitscheme", "contentconstraint", "attachmentconstraint", "metadata")
+
+
+@router.get("/{resource}")
+@router.get("/{resource}/{rest:path}")
+def not_implemented_resource(resource: str, rest: str = ""):
+    """501 for an SDMX 2.1 resource this service does not implement; 404 for anything else."""
+    if resource in NOT_IMPLEMENTED:
+        raise p.not_implemented(f"the {resource} resource", "resource",
+                                "served: dataflow, datastructure, codelist, conceptscheme, data, schema, "
+                                "availableconstraint")
+    raise WsisError("not-found", f"no SDMX resource {resource[:40]!r}", column="resource", status=404)
