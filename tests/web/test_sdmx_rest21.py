@@ -129,6 +129,16 @@ def test_last_and_first_n_observations(client, web_settings):
     assert len(csv) == 2 and f",{years[-1]}," in csv[1]
 
 
+def test_periods_and_times_as_clients_write_them(client):
+    # Reporting periods and dates are read as the year they fall in; an unencoded "+" in an offset arrives
+    # as a space and is still read as the offset.
+    years = etree.fromstring(client.get(KEY + "?startPeriod=2015-Q3&endPeriod=2016-M06").content)
+    assert {o.get("TIME_PERIOD") for o in years.iter("Obs")} == {"2015", "2016"}
+    for t in ("2000-01-01T00:00:00+00:00", "2000-01-01T00:00:00%2B00:00", "2000-01-01T00:00:00Z", "2000-01-01"):
+        r = client.get(KEY + "?lastNObservations=1&updatedAfter=" + t)
+        assert r.status_code == 200, (t, r.text[:200])
+
+
 def test_detail_levels(client):
     full = etree.fromstring(client.get(KEY + "?detail=full").content)
     data_only = etree.fromstring(client.get(KEY + "?detail=dataonly").content)
@@ -167,7 +177,9 @@ def test_history_of_a_single_release(client):
 @pytest.mark.parametrize(("query", "status"), [
     ("?lastNObservation=1", 400), ("?lastNObservations=0", 400), ("?firstNObservations=x", 400),
     ("?detail=everything", 400), ("?dimensionAtObservation=NOPE", 400), ("?includeHistory=yes", 400),
-    ("?updatedAfter=yesterday", 400), ("?startPeriod=20x1", 400),
+    ("?updatedAfter=yesterday", 400), ("?startPeriod=20x1", 400), ("?startPeriod=2015-13", 400),
+    ("?endPeriod=2015-02-30", 400), ("?detail=dataonly&detail=full", 400), ("?lastNObservations=99999999999", 400),
+    ("?dimensionAtObservation=time_period", 400),
     ("?format=csv&detail=serieskeysonly", 501), ("?format=csv&detail=nodata", 501),
     ("?format=csv&updatedAfter=2020-01-01T00:00:00Z", 501), ("?format=csv&includeHistory=true", 501),
     ("?dimensionAtObservation=AllDimensions&detail=nodata", 501), ("?format=jsondata", 501),

@@ -79,6 +79,10 @@ def check_names(request: Request, allowed: tuple[str, ...]) -> None:
     if unknown:
         raise WsisError("unknown-parameter", f"unknown query parameter {unknown[0][:40]!r}", column=unknown[0][:40],
                         expected="one of " + ", ".join(allowed), status=400)
+    repeated = sorted({k for k in request.query_params if len(request.query_params.getlist(k)) > 1})
+    if repeated:
+        raise WsisError("repeated-parameter", f"query parameter {repeated[0]!r} given more than once",
+                        column=repeated[0], expected="each parameter once", status=400)
 
 
 def structure_params(request: Request) -> None:
@@ -98,6 +102,11 @@ def period_year(v: str | None, name: str) -> int | None:
     if v is None:
         return None
     mt = PERIOD.match(v)
+    if mt and mt.group(3) and mt.group(3)[0].isdigit():  # a calendar month, day or time: it must exist
+        try:
+            datetime.fromisoformat(v if mt.group(4) else v + "-01")
+        except ValueError:
+            mt = None
     if not mt:
         raise WsisError("bad-period", f"malformed {name} {v[:30]!r}", column=name,
                         expected="YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn, YYYY-Sn, YYYY-Mnn or an xs:dateTime")
