@@ -5,19 +5,32 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test setup setup-test lint build serve clean node-deps
+.PHONY: run test setup setup-test lint lock build serve clean node-deps
 
-$(STAMP): pyproject.toml
+RUN_LOCK := requirements/run.lock
+TEST_LOCK := requirements/test.lock
+# Installs come from the lock files (every package pinned with its hashes, build backend included); the
+# project itself goes in without dependencies and without build isolation, so nothing unpinned is fetched.
+PIP_LOCKED = $(BIN)/pip install -q --require-hashes --no-deps -r
+
+$(STAMP): pyproject.toml $(RUN_LOCK)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e .
+	$(PIP_LOCKED) $(RUN_LOCK)
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
-$(TEST_STAMP): pyproject.toml
+$(TEST_STAMP): pyproject.toml $(TEST_LOCK)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(PIP_LOCKED) $(TEST_LOCK)
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	touch $(STAMP) $@
+
+## make lock: re-resolve both lock files after a change to the dependencies in pyproject.toml (needs uv).
+UV ?= uv
+UV_COMPILE = $(UV) pip compile pyproject.toml requirements/build.in --universal --python-version 3.11 --generate-hashes -q
+lock:
+	$(UV_COMPILE) --extra test -o $(TEST_LOCK)
+	$(UV_COMPILE) -c $(TEST_LOCK) -o $(RUN_LOCK)
 
 setup: $(STAMP) node-deps
 setup-test: $(TEST_STAMP) node-deps

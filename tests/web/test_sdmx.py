@@ -41,3 +41,33 @@ def test_sdmx_csv_and_errors(client):
     assert client.get("/sdmx/data/DF_WSIS/" + "." * 20).status_code == 400
     assert client.get("/sdmx/codelist/WSIS/CL_SEX").status_code == 200
     assert client.get("/sdmx/conceptscheme/WSIS/CS_WSIS/1.0").status_code == 200
+
+
+def test_sdmx1_last_n_observations_gives_one_per_series(wsis_client, web_settings):
+    dsd = wsis_client.datastructure("DSD_WSIS").structure["DSD_WSIS"]
+    msg = wsis_client.data("DF_WSIS", key="IT_USE_ii99.KEN+UGA", params={"lastNObservations": 1}, dsd=dsd)
+    got = sdmx.to_pandas(msg).reset_index()
+    series = ["REF_AREA", "SEX", "AGE", "URBANISATION"]
+    assert len(got) > 0 and got.groupby(series).size().max() == 1
+    exp = open_release(settings=web_settings).observations("IT_USE_ii99", areas=["KEN", "UGA"])
+    last = exp.sort_values("TIME_PERIOD").groupby(series).tail(1)
+    assert len(got) == len(last)
+    g = got.set_index(series)
+    for r in last.itertuples():
+        row = g.loc[(r.REF_AREA, r.SEX, r.AGE, r.URBANISATION)]
+        assert (row["TIME_PERIOD"], row["value"]) == (str(r.TIME_PERIOD), pytest.approx(r.OBS_VALUE))
+
+
+def test_sdmx1_reads_generic_data_and_sees_501(wsis_client, live_server):
+    import io
+
+    import httpx
+
+    body = httpx.get(f"{live_server}/sdmx/data/DF_WSIS/IT_USE_ii99.KEN",
+                     params={"lastNObservations": 1},
+                     headers={"accept": "application/vnd.sdmx.genericdata+xml;version=2.1"}).content
+    got = sdmx.to_pandas(sdmx.read_sdmx(io.BytesIO(body)))
+    assert len(got) > 0 and got.index.get_level_values("TIME_PERIOD").nunique() >= 1
+    # A resource the service does not implement: sdmx1 turns the standard's 501 into NotImplementedError.
+    with pytest.raises(NotImplementedError):
+        wsis_client.categoryscheme()

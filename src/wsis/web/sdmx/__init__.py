@@ -1,27 +1,29 @@
 """SDMX REST 2.1 under /sdmx: dataflow, datastructure, codelist, conceptscheme and data/{flow}/{key}.
 
-Answers are SDMX-ML 2.1 (structure-specific data) or, for data, SDMX-CSV 1.0 when the Accept header asks for
-``application/vnd.sdmx.data+csv`` or ``format=csv`` is given.
+Answers are SDMX-ML 2.1 (structure-specific data by default, generic data on request) or, for data,
+SDMX-CSV 1.0 when the Accept header asks for ``application/vnd.sdmx.data+csv`` or ``format=csv`` is given.
+Query parameters are checked in ``params``; data messages are built in ``datamsg``; ``schema``,
+``availableconstraint`` and the 501 answers live in ``resources``; errors are SDMX-ML error messages.
 """
 
 from __future__ import annotations
 
-import re
-
+import pandas as pd
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from wsis import query as data_svc
 from wsis.errors import WsisError
 from wsis.web.deps import Ctx, get_ctx
+from wsis.web.sdmx import datamsg as dm
+from wsis.web.sdmx import history as sdmx_history
 from wsis.web.sdmx import messages as m
+from wsis.web.sdmx import params as p
+from wsis.web.sdmx.resources import router as resources_router
+from wsis.web.sdmx.select import observations_for, parse_key
 
-router = APIRouter(prefix="/sdmx", include_in_schema=False)
+router = APIRouter(prefix="/sdmx", include_in_schema=False, route_class=p.SdmxRoute)
 XML = "application/vnd.sdmx.structure+xml; version=2.1"
-DATA_XML = "application/vnd.sdmx.structurespecificdata+xml; version=2.1"
-CSV = "application/vnd.sdmx.data+csv; version=1.0.0; charset=utf-8"
-PERIOD = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-KEYPART = re.compile(r"^[A-Za-z0-9_@$\-]*$")
 
 
 def _check_artefact(agency: str, ident: str, version: str, known: list[str]) -> None:
@@ -37,6 +39,7 @@ def _check_artefact(agency: str, ident: str, version: str, known: list[str]) -> 
 
 
 def _refs(request: Request, default: str) -> str:
+    p.structure_params(request)
     refs = request.query_params.get("references", default)
     allowed = ("none", "parents", "parentsandsiblings", "children", "descendants", "all", "datastructure",
                "codelist", "conceptscheme", "dataflow")
@@ -105,58 +108,30 @@ def conceptscheme(request: Request, agency: str = "all", ident: str = "all", ver
     return _xml(m.structure_message(ctx.release, flows=False, dsd=False, concepts=True, cl_ids=[]))
 
 
-def parse_key(key: str) -> dict[str, list[str]]:
-    """An SDMX key (``IT_USE_ii99.KEN+UGA....``) as dimension -> allowed values; empty parts are wildcards.
-    Missing trailing parts are wildcards too."""
-    if key in ("all", "ALL", ""):
-        return {}
-    parts = key.split(".")
-    if len(parts) > len(m.SERIES_DIMS):
-        raise WsisError("bad-key", f"key has {len(parts)} parts", column="key",
-                        expected=f"at most {len(m.SERIES_DIMS)} dot-separated parts: " + ".".join(m.SERIES_DIMS))
-    out = {}
-    for dim, part in zip(m.SERIES_DIMS, parts, strict=False):
-        if not KEYPART.match(part.replace("+", "")):
-            raise WsisError("bad-key", f"malformed key part {part[:30]!r}", column=dim, expected="codes joined by +")
-        if part:
-            out[dim] = [p for p in part.split("+") if p]
-    return out
-
-
-def _year(v: str | None, name: str) -> int | None:
-    if v is None:
-        return None
-    if not PERIOD.match(v):
-        raise WsisError("bad-period", f"malformed {name} {v[:20]!r}", column=name, expected="YYYY, YYYY-MM or YYYY-MM-DD")
-    return int(v[:4])
-
-
 @router.get("/data/{flow}")
 @router.get("/data/{flow}/{key}")
 @router.get("/data/{flow}/{key}/{provider}")
 def data(request: Request, flow: str, key: str = "all", provider: str = "all", ctx: Ctx = Depends(get_ctx)):
-    """Observations for a key, ``startPeriod``/``endPeriod`` filtered, in SDMX-ML or SDMX-CSV."""
+    """Observations for a key in SDMX-ML or SDMX-CSV, with every SDMX 2.1 data-query parameter honoured."""
     flow_id = flow.split(",")[1] if flow.count(",") >= 1 else flow
     if flow_id != m.FLOW:
         raise WsisError("sdmx-not-found", f"no dataflow {flow[:40]!r}", column="flow", expected=m.FLOW, status=404)
-    q = request.query_params
-    start, end = _year(q.get("startPeriod"), "startPeriod"), _year(q.get("endPeriod"), "endPeriod")
+    q = p.data_query(request)
+    if provider not in ("all", "ALL"):
+        raise WsisError("sdmx-no-results", f"no data provider {provider[:40]!r}", column="providerRef",
+                        status=404, hint="this service has no data providers: use all")
     sel = parse_key(key)
-    rel = ctx.release
-    single = {d: v[0] for d, v in sel.items() if len(v) == 1 and d not in ("INDICATOR", "REF_AREA")}
-    inds = sel.get("INDICATOR") or [None]
-    frames = [data_svc.observations(rel, i, areas=sel.get("REF_AREA"), dims=single, start=start, end=end)[0]
-              for i in inds]
-    import pandas as pd
 
-    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    for d, vals in sel.items():
-        if len(vals) > 1 and d not in ("INDICATOR", "REF_AREA"):
-            df = df[df[d].isin(vals)]
+    def select(rel: Release) -> pd.DataFrame:
+        return observations_for(rel, sel, q.start, q.end)
+
+    if q.uses_history:
+        return sdmx_history.respond(ctx.settings, ctx.release.id, select, q)
+    df = p.limit_per_series(select(ctx.release), q.first_n, q.last_n)
     if df.empty:
         raise WsisError("sdmx-no-results", "no observations match the query", column="key", status=404,
                         hint="SDMX REST answers 404 for an empty result")
-    fmt = q.get("format", "")
-    if fmt in ("csv", "csvfile", "sdmx-csv") or "csv" in request.headers.get("accept", ""):
-        return Response(m.csv_message(df), media_type=CSV)
-    return Response(m.data_message(df), media_type=DATA_XML)
+    return dm.respond([dm.DataSetPart(df)], q)
+
+
+router.include_router(resources_router)

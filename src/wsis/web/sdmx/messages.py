@@ -1,9 +1,9 @@
 """SDMX-ML 2.1 messages built from a release: structures (dataflow, data structure, codelists, concept
-scheme) and structure-specific data; and SDMX-CSV 1.0 data. Text is escaped with ``xml.sax.saxutils``."""
+scheme); and SDMX-CSV 1.0 data. Text is escaped with ``xml.sax.saxutils``. Structure-specific data
+messages, in every packaging, are built in ``datamsg``."""
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, datetime
 from xml.sax.saxutils import escape, quoteattr
 
@@ -145,54 +145,6 @@ def all_codelist_ids() -> list[str]:
     return [dim_codelist(d) for d in SERIES_DIMS] + list(CODED_ATTRS.values())
 
 
-def _fmt(v) -> str:
-    v = float(v)
-    return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
-
-
-def data_message(df: pd.DataFrame) -> str:
-    """Structure-specific SDMX-ML 2.1 data (series keyed on every dimension, observations by year)."""
-    sid = f"{AGENCY}_{DSD}_{VERSION.replace('.', '_')}"
-    dsd_urn = _urn("DataStructure", DSD)
-    out = io.StringIO()
-    out.write('<?xml version="1.0" encoding="UTF-8"?><mes:StructureSpecificData '
-              + " ".join(f'xmlns:{k}="{v}"' for k, v in NS.items() if k != "str")
-              + f' xmlns:ns1="{dsd_urn}:ObsLevelDim:TIME_PERIOD">')
-    out.write(_header("DATA").replace("</mes:Header>", "")
-              + f'<mes:Structure structureID="{sid}" namespace="{dsd_urn}:ObsLevelDim:TIME_PERIOD" '
-              f'dimensionAtObservation="TIME_PERIOD"><com:Structure><Ref agencyID="{AGENCY}" id="{DSD}" '
-              f'version="{VERSION}"/></com:Structure></mes:Structure></mes:Header>')
-    out.write(f'<mes:DataSet ss:structureRef="{sid}" xsi:type="ns1:DataSetType" ss:dataScope="DataStructure" '
-              f'action="Information">')
-    if not df.empty:
-        # Plain records, not pandas row access: this path runs on every uncached SDMX data request.
-        cols = [c for c in dict.fromkeys((*SERIES_DIMS, "TIME_PERIOD", "DATASET_ID", "OBS_VALUE", *ATTRS))
-                if c in df.columns]
-        recs = df[cols].astype(object).where(df[cols].notna(), None).to_dict("records")
-        recs.sort(key=lambda r: tuple(str(r.get(d)) for d in SERIES_DIMS) + (int(r["TIME_PERIOD"]),
-                                                                              str(r.get("DATASET_ID"))))
-        current = None
-        for r in recs:
-            key = tuple(r.get(d) for d in SERIES_DIMS)
-            if key != current:
-                if current is not None:
-                    out.write("</Series>")
-                out.write("<Series " + " ".join(f"{d}={quoteattr(str(v))}" for d, v in zip(SERIES_DIMS, key,
-                                                                                           strict=False)) + ">")
-                current = key
-            attrs = [f'TIME_PERIOD="{int(r["TIME_PERIOD"])}"']
-            if r.get("OBS_VALUE") is not None:
-                attrs.append(f'OBS_VALUE="{_fmt(float(r["OBS_VALUE"]))}"')
-            for a in ATTRS:
-                v = r.get(a)
-                if v is not None:
-                    attrs.append(f"{a}={quoteattr(str(int(v)) if a == 'UNIT_MULT' else str(v))}")
-            out.write("<Obs " + " ".join(attrs) + "/>")
-        out.write("</Series>")
-    out.write("</mes:DataSet></mes:StructureSpecificData>")
-    return out.getvalue()
-
-
 def csv_message(df: pd.DataFrame) -> str:
     """SDMX-CSV 1.0: DATAFLOW, the dimensions, OBS_VALUE and the attributes."""
     cols = SERIES_DIMS + ["TIME_PERIOD", "OBS_VALUE"] + ATTRS
@@ -201,5 +153,5 @@ def csv_message(df: pd.DataFrame) -> str:
     return out.to_csv(index=False)
 
 
-__all__ = ["AGENCY", "FLOW", "DSD", "VERSION", "SERIES_DIMS", "CODE_LABELS", "structure_message", "data_message",
+__all__ = ["AGENCY", "FLOW", "DSD", "VERSION", "SERIES_DIMS", "CODE_LABELS", "structure_message",
            "csv_message", "all_codelist_ids", "codelists"]
