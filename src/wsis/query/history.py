@@ -18,7 +18,7 @@ import pandas as pd
 from wsis.release.reader import Release, open_release
 from wsis.release.store import list_releases
 from wsis.settings import Settings
-from wsis.sources.base import ATTRIBUTES, DIMENSIONS
+from wsis.schema import ATTRIBUTES, DIMENSIONS
 
 KEY = list(DIMENSIONS)
 COMPARED = ["OBS_VALUE", "DATASET_ID", *ATTRIBUTES]
