@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from lxml import etree
 from tests.web.sdmx_schemas import data_errors
 
-from wsis.release.build import build_release
+from wsis.build import build_release
 from wsis.release.store import list_releases
 from wsis.web.app import create_app
 
