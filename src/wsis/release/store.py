@@ -36,6 +36,7 @@ def switch_current(settings: Settings, release_id: str) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(release_id + "\n")
         fh.flush()
+        os.fchmod(fh.fileno(), 0o644)  # mkstemp makes 0600; the server may run as another user
         os.fsync(fh.fileno())
     os.replace(tmp, d / POINTER)
     _fsync_dir(d)

@@ -131,6 +131,14 @@ def _year(v: str | None, name: str) -> int | None:
     return int(v[:4])
 
 
+def representation(fmt: str, accept: str) -> str:
+    """The negotiated data format: ``csv`` (``format=csv`` or a CSV ``Accept``) or ``xml``.
+
+    The response cache keys on this, never on the raw header, so odd Accept headers share one entry.
+    """
+    return "csv" if fmt in ("csv", "csvfile", "sdmx-csv") or "csv" in accept else "xml"
+
+
 @router.get("/data/{flow}")
 @router.get("/data/{flow}/{key}")
 @router.get("/data/{flow}/{key}/{provider}")
@@ -157,7 +165,6 @@ def data(request: Request, flow: str, key: str = "all", provider: str = "all", c
     if df.empty:
         raise WsisError("sdmx-no-results", "no observations match the query", column="key", status=404,
                         hint="SDMX REST answers 404 for an empty result")
-    fmt = q.get("format", "")
-    if fmt in ("csv", "csvfile", "sdmx-csv") or "csv" in request.headers.get("accept", ""):
+    if representation(q.get("format", ""), request.headers.get("accept", "")) == "csv":
         return Response(m.csv_message(df), media_type=CSV)
     return Response(m.data_message(df), media_type=DATA_XML)
