@@ -107,7 +107,7 @@ def duplicates(reg: Reg, actor: Who, title: Annotated[str, Query(min_length=3, m
                organisation: Annotated[str, Query(max_length=300)] = "") -> dict[str, Any]:
     """Entries with a similar title and organisation (titles only): public ones and the caller's own
     (every entry for moderators). Needs a contributor account."""
-    require(actor, "initiative.submit")
+    require(actor, "duplicates.check")
     if "\x00" in title + organisation:
         raise WsisError("bad-text", "text must not contain NUL characters", column="title", status=422)
     with reg.read() as s:
