@@ -2,8 +2,8 @@
 
 * ``HEAD`` is answered wherever ``GET`` is: the request is routed as ``GET`` and the body is dropped.
 * Request bodies have a size limit (``Settings.max_body_bytes``), enforced before anything is read: a
-  ``Content-Length`` over the limit is refused at once, and a chunked body is counted as it streams in.
-  The answer is a 413 problem+json.
+  ``Content-Length`` over the limit is refused at once, and a chunked body is counted as it streams in
+  (past the limit the 413 goes out and the app is told the client left). The answer is a 413 problem+json.
 * A failure nothing else caught still answers problem+json *with* the security headers (the server logs the
   traceback; the client never sees it).
 """
@@ -17,10 +17,6 @@ from fastapi import FastAPI, Request
 from wsis.errors import WsisError
 
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-
-
-class BodyTooLarge(Exception):
-    """Raised inside ``receive`` when a streamed body passes the limit."""
 
 
 def _security_headers() -> list[tuple[bytes, bytes]]:
@@ -57,10 +53,12 @@ class GuardMiddleware:
         head = scope["method"] == "HEAD"
         if head:
             scope = dict(scope, method="GET")
-        started = False
+        started = rejected = False
 
         async def guarded_send(message):
             nonlocal started
+            if rejected:
+                return  # the 413 has gone out; whatever the app answers after it is dropped
             if message["type"] == "http.response.start":
                 started = True
             elif head and message["type"] == "http.response.body":
@@ -75,20 +73,22 @@ class GuardMiddleware:
             inner_receive = receive
 
             async def receive():  # noqa: F811 - the counting wrapper replaces the raw receive
-                nonlocal seen
+                nonlocal seen, rejected, started
                 message = await inner_receive()
                 if message["type"] == "http.request":
                     seen += len(message.get("body", b""))
                     if seen > self.max_body:
-                        raise BodyTooLarge
+                        if not started and not rejected:
+                            started = rejected = True
+                            await send_problem(send, too_large(self.max_body), [(b"connection", b"close")])
+                        return {"type": "http.disconnect"}  # the app stops reading
                 return message
 
         try:
             await self.app(scope, receive, guarded_send)
-        except BodyTooLarge:
-            if not started:
-                await send_problem(send, too_large(self.max_body), [(b"connection", b"close")])
         except Exception:
+            if rejected:
+                return
             if not started:
                 await send_problem(guarded_send, WsisError("internal-error", "the server failed on this request",
                                                            status=500, hint="it was logged; try again later"))
