@@ -45,10 +45,14 @@ YELLOW_DAYS = 730
 def report_status(registered_on: dt.date, last_report: dt.date | None, today: dt.date | None = None) -> dict:
     """Traffic light of a commitment: ``{light, active, days_since, last_report}``.
 
-    Dates after ``today`` count as today (a future date can never keep a commitment green).
+    Dates after ``today`` are implausible (the forms refuse them) and are ignored, so a stored 2099 date can
+    never keep a commitment green: with no plausible date left, it is red and inactive.
     """
     today = today or dt.date.today()
-    ref = min(max(last_report, registered_on) if last_report else registered_on, today)
+    plausible = [d for d in (last_report, registered_on) if d is not None and d <= today]
+    if not plausible:
+        return {"light": "red", "active": False, "days_since": None, "last_report": iso(last_report)}
+    ref = max(plausible)
     days = max(0, (today - ref).days)
     light = "green" if days <= GREEN_DAYS else "yellow" if days <= YELLOW_DAYS else "red"
     return {"light": light, "active": days <= YELLOW_DAYS, "days_since": days, "last_report": iso(last_report)}
