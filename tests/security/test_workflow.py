@@ -198,3 +198,68 @@ def test_docs_name_the_openapi_path_that_is_served(release_home):
     with TestClient(create_app(Settings(home=home, data_dir=data))) as c:
         for p in paths:
             assert c.get(p).status_code == 200, p
+
+
+def test_migration_undoes_the_double_escaping_of_stored_titles(tmp_path):
+    """Titles stored escaped by the old sanitiser (``&lt;5G&gt;``) read as typed after ``0002_security``."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from wsis.registry.db import MIGRATIONS, Registry
+
+    reg = Registry(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with reg.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    with reg.engine.begin() as conn:
+        conn.execute(text("INSERT INTO users (id, email, name, password_hash, role, is_active, created_at) "
+                          "VALUES (1, 'a@example.org', '', 'x', 'contributor', 1, '2026-01-01')"))
+        conn.execute(text("INSERT INTO organisations (id, name, stakeholder_group, country, created_at) "
+                          "VALUES (1, 'A &amp; B', 'academia', '', '2026-01-01')"))
+        conn.execute(text("INSERT INTO initiatives (id, organisation_id, owner_id, moderation, status, links, "
+                          "contact_name, contact_email, original_lang, version, created_at, updated_at) VALUES "
+                          "(1, 1, 1, 'approved', 'ongoing', '[]', 'O&#x27;Neil', '', 'en', 1, '2026-01-01', "
+                          "'2026-01-01')"))
+        conn.execute(text("INSERT INTO initiative_texts (initiative_id, lang, title, description) "
+                          "VALUES (1, 'en', 'Faster &lt;5G&gt;', '')"))
+    reg.migrate()
+    with reg.engine.connect() as conn:
+        assert conn.execute(text("SELECT title FROM initiative_texts")).scalar() == "Faster <5G>"
+        assert conn.execute(text("SELECT name FROM organisations")).scalar() == "A & B"
+        assert conn.execute(text("SELECT contact_name FROM initiatives")).scalar() == "O'Neil"
+        assert conn.execute(text("SELECT contact_public FROM initiatives")).scalar() in (0, False)
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002_security"
+    reg.dispose()
+
+
+def test_migration_downgrade_keeps_the_texts(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from wsis.registry.db import MIGRATIONS, Registry
+
+    reg = Registry(f"sqlite:///{tmp_path / 'r.sqlite'}")
+    reg.migrate()
+    with reg.engine.begin() as conn:
+        conn.execute(text("INSERT INTO users (id, email, name, password_hash, role, is_active, organisation, "
+                          "created_at) VALUES (1, 'a@example.org', '', 'x', 'contributor', 1, '', '2026-01-01')"))
+        conn.execute(text("INSERT INTO organisations (id, name, stakeholder_group, country, created_at) "
+                          "VALUES (1, 'A', 'academia', '', '2026-01-01')"))
+        conn.execute(text("INSERT INTO initiatives (id, organisation_id, owner_id, moderation, status, links, "
+                          "contact_name, contact_email, contact_public, original_lang, version, created_at, "
+                          "updated_at) VALUES (1, 1, 1, 'approved', 'ongoing', '[]', '', '', 0, 'en', 1, "
+                          "'2026-01-01', '2026-01-01')"))
+        conn.execute(text("INSERT INTO initiative_texts (initiative_id, lang, title, description) "
+                          "VALUES (1, 'en', 'Kept', '')"))
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with reg.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0001")
+    with reg.engine.connect() as conn:
+        assert conn.execute(text("SELECT title FROM initiative_texts")).scalar() == "Kept"
+    reg.dispose()
