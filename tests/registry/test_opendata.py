@@ -14,7 +14,6 @@ from wsis.errors import WsisError
 from wsis.registry import services
 from wsis.registry.backup import backup, restore
 from wsis.registry.opendata import export_all, import_csv
-from wsis.registry.policy import SYSTEM
 from wsis.registry.policy import SYSTEM, Actor
 from wsis.registry.schemas import InitiativeIn, ModerationIn
 

@@ -18,19 +18,15 @@ from pathlib import Path
 import httpx
 import pytest
 from tests.conftest import free_port, make_data_dir, serve_in_thread
-from tests.registry.conftest import (  # noqa: F401 - fixtures and the postgres deselection hook
-    PASSWORD,
-    _databases,
-    app,
-    backend,
-    db_url,
-    password_hash,
-    pg_url,
-    pytest_collection_modifyitems,
-    reg,
-    settings,
-    users,
-)
+from tests.registry import conftest as _registry
+
+# the registry suite's fixtures (SQLite and PostgreSQL runs) and its hook that deselects the PostgreSQL runs
+# locally when no server is configured
+PASSWORD = _registry.PASSWORD
+pytest_collection_modifyitems = _registry.pytest_collection_modifyitems
+pg_url, _databases, backend, db_url = _registry.pg_url, _registry._databases, _registry.backend, _registry.db_url
+settings, reg, password_hash, users, app = (_registry.settings, _registry.reg, _registry.password_hash,
+                                            _registry.users, _registry.app)
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE_BYTES = 8_000_000

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from wsis.errors import WsisError
 from wsis.registry.common import (
     check_codes,
-    check_four_eyes,
     check_dates,
+    check_four_eyes,
     get_tags,
     iso,
     not_found,

@@ -18,8 +18,8 @@ from wsis.registry import search
 from wsis.registry.common import (
     TAG_KINDS,
     check_codes,
-    check_four_eyes,
     check_dates,
+    check_four_eyes,
     check_links,
     get_tags,
     iso,
