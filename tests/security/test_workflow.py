@@ -200,20 +200,28 @@ def test_docs_name_the_openapi_path_that_is_served(release_home):
             assert c.get(p).status_code == 200, p
 
 
-def test_migration_undoes_the_double_escaping_of_stored_titles(tmp_path):
-    """Titles stored escaped by the old sanitiser (``&lt;5G&gt;``) read as typed after ``0002_security``."""
-    from alembic import command
+def _alembic(reg, step, revision: str) -> None:
+    """Run an Alembic upgrade or downgrade of ``reg`` to ``revision``."""
     from alembic.config import Config
-    from sqlalchemy import text
 
-    from wsis.registry.db import MIGRATIONS, Registry
+    from wsis.registry.db import MIGRATIONS
 
-    reg = Registry(f"sqlite:///{tmp_path / 'old.sqlite'}")
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with reg.engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
+        step(cfg, revision)
+
+
+def test_migration_undoes_the_double_escaping_of_stored_titles(tmp_path):
+    """Titles stored escaped by the old sanitiser (``&lt;5G&gt;``) read as typed after ``0002_security``."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from wsis.registry.db import Registry
+
+    reg = Registry(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    _alembic(reg, command.upgrade, "0001")
     with reg.engine.begin() as conn:
         conn.execute(text("INSERT INTO users (id, email, name, password_hash, role, is_active, created_at) "
                           "VALUES (1, 'a@example.org', '', 'x', 'contributor', 1, '2026-01-01')"))
@@ -237,10 +245,9 @@ def test_migration_undoes_the_double_escaping_of_stored_titles(tmp_path):
 
 def test_migration_downgrade_keeps_the_texts(tmp_path):
     from alembic import command
-    from alembic.config import Config
     from sqlalchemy import text
 
-    from wsis.registry.db import MIGRATIONS, Registry
+    from wsis.registry.db import Registry
 
     reg = Registry(f"sqlite:///{tmp_path / 'r.sqlite'}")
     reg.migrate()
@@ -255,11 +262,24 @@ def test_migration_downgrade_keeps_the_texts(tmp_path):
                           "'2026-01-01', '2026-01-01')"))
         conn.execute(text("INSERT INTO initiative_texts (initiative_id, lang, title, description) "
                           "VALUES (1, 'en', 'Kept', '')"))
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    with reg.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0001")
+    _alembic(reg, command.downgrade, "0001")
     with reg.engine.connect() as conn:
         assert conn.execute(text("SELECT title FROM initiative_texts")).scalar() == "Kept"
     reg.dispose()
+
+
+def test_moderation_page_lists_entries_and_reports_with_forms(http, reg, users):
+    submit(reg, users["alice"][1], title="Pending one")
+    cid = _commitment(reg, users["alice"][1])
+    commitments.moderate_commitment(reg, users["mod"][1], cid, ModerationIn(decision="approve"))
+    commitments.add_progress_report(reg, users["alice"][1], cid, ProgressIn(reported_on=dt.date.today(),
+                                                                             summary="Half done"))
+    csrf = http.post(f"{API}/auth/login", json={"email": "mod@example.org", "password": PASSWORD}) \
+        .json()["data"]["csrf_token"]
+    html = http.get("/registry/moderation").text
+    assert html.count(f'name="csrf_token" value="{csrf}"') == 3  # logout + one entry + one report
+    rid = re.search(r"/registry/moderation/commitments/\d+/reports/(\d+)", html).group(1)
+    r = http.post(f"/registry/moderation/commitments/{cid}/reports/{rid}",
+                  data={"csrf_token": csrf, "decision": "approve"})
+    assert r.status_code == 303
+    assert [x["summary"] for x in http.get(f"{API}/commitments/{cid}").json()["data"]["reports"]] == ["Half done"]

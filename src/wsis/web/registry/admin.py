@@ -8,14 +8,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import ValidationError
 
 from wsis.errors import WsisError
 from wsis.registry import admin, commitments
 from wsis.registry.policy import ROLE_RANK
-from wsis.registry.schemas import ModerationIn
 from wsis.web.registry.deps import ID_MAX, caller, check_csrf, registry
-from wsis.web.registry.pages import _form, _lang, render
+from wsis.web.registry.pages import _form, _lang, decision_of, render
 
 staff = APIRouter(prefix="/registry", include_in_schema=False)
 PageId = Annotated[int, Path(ge=1, le=ID_MAX)]
@@ -52,10 +50,5 @@ async def report_post(request: Request, ident: PageId, report_id: PageId):
     """Approve or reject one progress report from the queue."""
     form = await _form(request)
     check_csrf(request, form.get("csrf_token"))
-    try:
-        decision = ModerationIn(decision=form.get("decision", ""), reason=form.get("reason", ""))
-    except ValidationError as exc:
-        raise WsisError("bad-decision", "decision must be approve or reject", column="decision",
-                        status=422) from exc
-    commitments.moderate_report(registry(request), caller(request).actor, ident, report_id, decision)
+    commitments.moderate_report(registry(request), caller(request).actor, ident, report_id, decision_of(form))
     return RedirectResponse(f"/registry/moderation?lang={_lang(request, form.get('ui'))}", status_code=303)

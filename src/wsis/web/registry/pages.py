@@ -205,17 +205,21 @@ def moderation_page(request: Request) -> HTMLResponse:
     return render(request, "moderation.html", lang, items=items, reports=reports)
 
 
+def decision_of(form) -> ModerationIn:
+    """The moderation decision posted by a queue form (422 unless approve or reject)."""
+    try:
+        return ModerationIn(decision=form.get("decision", ""), reason=form.get("reason", ""))
+    except ValidationError as exc:
+        raise WsisError("bad-decision", "decision must be approve or reject", column="decision",
+                        status=422) from exc
+
+
 @pages.post("/moderation/{ident}")
 async def moderation_post(request: Request, ident: PageId):
     """Approve or reject one entry from the queue."""
     form = await _form(request)
     check_csrf(request, form.get("csrf_token"))
-    try:
-        decision = ModerationIn(decision=form.get("decision", ""), reason=form.get("reason", ""))
-    except ValidationError as exc:
-        raise WsisError("bad-decision", "decision must be approve or reject", column="decision",
-                        status=422) from exc
-    services.moderate_initiative(registry(request), caller(request).actor, ident, decision)
+    services.moderate_initiative(registry(request), caller(request).actor, ident, decision_of(form))
     return RedirectResponse(f"/registry/moderation?lang={_lang(request, form.get('ui'))}", status_code=303)
 
 
