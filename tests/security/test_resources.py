@@ -70,6 +70,7 @@ def test_worker_memory_stays_bounded_under_distinct_accept_headers_and_huge_bodi
                                   [b"x" * 1_000_000] * 3)
         assert status == 413
     after = rss_bytes(proc.pid)
+    print(f"worker RSS {before / 1e6:.0f} MB -> {after / 1e6:.0f} MB (bound: +{(CACHE_BYTES + SLACK) / 1e6:.0f} MB)")
     assert after - before < CACHE_BYTES + SLACK, f"worker grew by {(after - before) / 1e6:.0f} MB"
 
 
