@@ -31,6 +31,21 @@ class Settings(BaseSettings):
     income_classification: str = Field(default="current", pattern="^(current|historical)$")
     host: str = "127.0.0.1"
     port: int = 8000
+    proxy_headers: bool = Field(default=False, description="trust X-Forwarded-For/-Proto from the addresses "
+                                "in forwarded_allow_ips (set it behind nginx)")
+    forwarded_allow_ips: str = Field(default="127.0.0.1", description="comma-separated proxy addresses whose "
+                                     "X-Forwarded-* headers are trusted ('*' trusts every address)")
+    max_body_bytes: int = Field(default=1_000_000, ge=1_000, le=100_000_000,
+                                description="largest JSON or form request body (bytes); larger ones get 413")
+    cache_max_bytes: int = Field(default=128_000_000, ge=0, le=16_000_000_000,
+                                 description="response cache of one worker, bodies plus gzip copies (bytes)")
+    login_free_attempts: int = Field(default=5, ge=1, le=1000,
+                                     description="failed logins per account and address before backoff starts")
+    login_backoff_base: float = Field(default=30.0, ge=0, le=3600,
+                                      description="first login backoff (s); doubles with each further failure")
+    login_backoff_max: float = Field(default=900.0, ge=0, le=86400, description="cap on one login backoff (s)")
+    deadline_max_years: int = Field(default=15, ge=1, le=100,
+                                    description="a commitment deadline lies at most this many years ahead")
     lang_default: str = "en"
     compute_backend: str = Field(default="duckdb", pattern="^(duckdb|pyspark)$")
     impute: str = Field(default="none", pattern="^(none|interpolate|nearest|both)$",

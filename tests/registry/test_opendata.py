@@ -14,14 +14,19 @@ from wsis.errors import WsisError
 from wsis.registry import services
 from wsis.registry.backup import backup, restore
 from wsis.registry.opendata import export_all, import_csv
-from wsis.registry.policy import SYSTEM
+from wsis.registry.policy import SYSTEM, Actor
 from wsis.registry.schemas import InitiativeIn, ModerationIn
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "registry"
 
 
+def _operator(uid):
+    """The CLI's actor: the server operator, importing rows owned by an account (four eyes do not apply)."""
+    return Actor(user_id=uid, role="admin", scopes=SYSTEM.scopes, via="system")
+
+
 def test_import_all_rows_and_export(reg, users, tmp_path):
-    res = import_csv(reg, users["mod"][1], DATA / "initiatives_ok.csv", approve=True)
+    res = import_csv(reg, _operator(users["mod"][0]), DATA / "initiatives_ok.csv", approve=True)
     assert res["imported"] == 3
     pending = services.submit_initiative(reg, users["alice"][1], InitiativeIn.model_validate(initiative_payload()))
     counts = export_all(reg, tmp_path / "out")

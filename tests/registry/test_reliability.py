@@ -106,16 +106,16 @@ WRITER = textwrap.dedent("""
     import json
     settings = Settings(**json.loads(sys.argv[1]))
     reg = Registry(settings.registry_db_url, settings)
-    def mk(s):
-        u = User(email="writer@example.org", password_hash="x", role="moderator"); s.add(u); s.flush(); return u.id
-    uid = reg.write(mk)
-    actor = session_actor(uid, "moderator")
+    def mk(s, email):
+        u = User(email=email, password_hash="x", role="moderator"); s.add(u); s.flush(); return u.id
+    actor = session_actor(reg.write(lambda s: mk(s, "writer@example.org")), "moderator")
+    checker = session_actor(reg.write(lambda s: mk(s, "checker@example.org")), "moderator")  # four eyes
     body = json.loads(sys.argv[2])
     n = 0
     while True:
         body["texts"][0]["title"] = f"Crash test {n} " + "x" * 200
         res = services.submit_initiative(reg, actor, InitiativeIn.model_validate(body))
-        services.moderate_initiative(reg, actor, res["initiative"]["id"], ModerationIn(decision="approve"))
+        services.moderate_initiative(reg, checker, res["initiative"]["id"], ModerationIn(decision="approve"))
         n += 1
         print(n, flush=True)
 """)

@@ -189,7 +189,7 @@ def test_idor_on_other_peoples_entries(client, reg, users):
 
 
 def test_login_rate_limit(client, reg, users):
-    for _ in range(auth.MAX_FAILS_PER_ACCOUNT):
+    for _ in range(reg.settings.login_free_attempts):
         r = client.post(f"{API}/auth/login", json={"email": "bob@example.org", "password": "wrong-password"})
         assert r.status_code == 401
     r = client.post(f"{API}/auth/login", json={"email": "bob@example.org", "password": PASSWORD})

@@ -85,8 +85,11 @@ def test_search_languages_and_facets(reg, users):
 
 def test_duplicate_suggestions(reg, users):
     alice, bob = users["alice"][1], users["bob"][1]
-    _submit(reg, alice, title="Digital skills for rural women", org="Women Connect")
+    first = _submit(reg, alice, title="Digital skills for rural women", org="Women Connect")
     res = _submit(reg, bob, title="Digital skills for rural women!", org="Women Connect Kenya")
+    assert res["possible_duplicates"] == []  # another contributor's pending entry is never disclosed
+    services.moderate_initiative(reg, users["mod"][1], first["initiative"]["id"], ModerationIn(decision="approve"))
+    res = _submit(reg, users["admin"][1], title="Digital skills for rural women!", org="Women Connect Kenya")
     assert res["possible_duplicates"] and res["possible_duplicates"][0]["score"] >= 0.8
     other = _submit(reg, bob, title="Undersea cable landing station", org="Cable Co")
     assert other["possible_duplicates"] == []

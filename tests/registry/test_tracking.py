@@ -73,6 +73,10 @@ def test_financial_commitment_and_reports(reg, users):
     out = commitments.add_progress_report(reg, alice, c["id"], ProgressIn(reported_on=dt.date.today(),
                                                                           summary="120 networks live",
                                                                           percent_complete=24))
+    # the report waits for moderation: the public light does not change until a moderator approves it
+    assert out["report_status"]["light"] == "red" and out["reports"][0]["moderation"] == "pending"
+    assert commitments.list_commitments(reg)["data"][0]["reports"] == []
+    out = commitments.moderate_report(reg, mod, c["id"], out["reports"][0]["id"], ModerationIn(decision="approve"))
     assert out["report_status"]["light"] == "green" and out["report_status"]["active"]
     assert len(commitments.commitments_for_country("ken", reg)) == 1
     assert commitments.list_commitments(reg, light="green")["count"] == 1

@@ -122,6 +122,7 @@ def build_release(settings: Settings | None = None, data_dir: Path | None = None
     clean_stale(settings)
     rid = _release_id(sources)
     tmp = Path(tempfile.mkdtemp(prefix=f".build-{os.getpid()}-", dir=root))
+    tmp.chmod(0o755)  # mkdtemp makes 0700; a server running as another user must read the release
     db = tmp / "release.duckdb"
     con = duckdb.connect(str(db))
     try:
@@ -158,7 +159,7 @@ def build_release(settings: Settings | None = None, data_dir: Path | None = None
     for f in (db, tmp / "manifest.json"):
         with open(f, "rb") as fh:
             os.fsync(fh.fileno())
-        f.chmod(0o444)  # immutable
+        f.chmod(0o444)  # immutable, and readable by a server running as another user
     final = root / rid
     os.replace(tmp, final)
     switch_current(settings, rid)

@@ -1,4 +1,4 @@
-"""``wsis registry ...``: init, user add, import, export, backup, restore."""
+"""``wsis registry ...``: init, user add|list|disable|role|tokens, import, export, backup, restore."""
 
 from __future__ import annotations
 
@@ -46,12 +46,56 @@ def init() -> None:
 @user_app.command("add")
 def user_add(email: str, role: str = typer.Option("contributor", help="contributor, moderator or admin"),
              name: str = typer.Option("", help="display name"),
+             organisation: str = typer.Option("", help="organisation the account works for (four-eyes "
+                                                        "moderation: its entries need another moderator)"),
              password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True,
                                           envvar="WSIS_REGISTRY_PASSWORD", help="at least 10 characters")) -> None:
     """Create an account."""
     from wsis.registry.auth import create_user
 
-    typer.echo(json.dumps(create_user(_reg(), _system(), email, password, role, name)))
+    typer.echo(json.dumps(create_user(_reg(), _system(), email, password, role, name, organisation)))
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """Every account: id, e-mail, role, active, organisation, live API tokens."""
+    from wsis.registry.admin import list_users
+
+    for row in list_users(_reg(), _system()):
+        typer.echo(json.dumps(row))
+
+
+@user_app.command("disable")
+def user_disable(email: str, enable: bool = typer.Option(False, "--enable", help="enable the account again")) -> None:
+    """Disable an account (its sessions end and its tokens stop at once), or enable it again."""
+    from wsis.registry.admin import set_active
+
+    typer.echo(json.dumps(set_active(_reg(), _system(), email, enable)))
+
+
+@user_app.command("role")
+def user_role(email: str, role: str = typer.Argument(..., help="contributor, moderator or admin")) -> None:
+    """Set an account's role."""
+    from wsis.registry.admin import set_role
+
+    typer.echo(json.dumps(set_role(_reg(), _system(), email, role)))
+
+
+@user_app.command("tokens")
+def user_tokens(email: str,
+                revoke: str = typer.Option(None, help="'all', or the id of one token to revoke")) -> None:
+    """List an account's API tokens, or revoke one or all of them."""
+    from wsis.errors import WsisError
+    from wsis.registry import admin
+
+    if revoke is None:
+        for row in admin.list_tokens(_reg(), _system(), email):
+            typer.echo(json.dumps(row))
+        return
+    if revoke != "all" and not (revoke.isdigit() and 0 < int(revoke) < 2**31):
+        raise WsisError("bad-parameter", f"--revoke {revoke[:20]!r}", column="--revoke", expected="all or a token id")
+    token_id = None if revoke == "all" else int(revoke)
+    typer.echo(json.dumps(admin.revoke_tokens(_reg(), _system(), email, token_id)))
 
 
 @registry_app.command("import")

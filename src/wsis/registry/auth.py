@@ -6,25 +6,28 @@ import contextlib
 import datetime as dt
 import hashlib
 import hmac
+import logging
+import math
+import os
 import re
 import secrets
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from wsis.errors import WsisError
+from wsis.registry import throttle
+from wsis.registry.common import record
 from wsis.registry.db import Registry
-from wsis.registry.models import ApiToken, LoginAttempt, User, WebSession, utcnow
+from wsis.registry.models import ApiToken, User, WebSession, utcnow
 from wsis.registry.policy import ROLE_RANK, ROLE_SCOPES, SCOPES, Actor, require, session_actor, token_actor
 from wsis.settings import Settings
 
 SESSION_HOURS = 12
-MAX_FAILS_PER_ACCOUNT = 5
-MAX_FAILS_PER_IP = 30
-FAIL_WINDOW = dt.timedelta(minutes=15)
+_EPHEMERAL: list[bytes] = []  # the fallback key of this process (read-only home)
 _HASHER = PasswordHasher()
 _DUMMY_HASH = _HASHER.hash("not-a-real-password")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
@@ -35,19 +38,28 @@ def _sha(text: str) -> str:
 
 
 def secret_key(settings: Settings) -> bytes:
-    """The signing key: ``WSIS_SECRET_KEY``, else a random key kept in ``{home}/secret_key``."""
+    """The signing key: ``WSIS_SECRET_KEY``, else a random key kept in ``{home}/secret_key`` (mode 0600 from
+    the start). When the home cannot be written, a key for this process only is used (logged once)."""
     if settings.secret_key:
         return settings.secret_key.encode()
     path = Path(settings.home) / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
-        tmp.write_text(secrets.token_hex(32))
-        tmp.chmod(0o600)
-        with contextlib.suppress(FileExistsError):
-            path.hardlink_to(tmp)  # first writer wins, never overwritten
-        tmp.unlink()
-    return path.read_text().strip().encode()
+    try:
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".secret_key.{secrets.token_hex(4)}.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+            with contextlib.suppress(FileExistsError):
+                path.hardlink_to(tmp)  # first writer wins, never overwritten
+            tmp.unlink()
+        return path.read_text().strip().encode()
+    except OSError as exc:
+        if not _EPHEMERAL:
+            _EPHEMERAL.append(secrets.token_bytes(32))
+            logging.getLogger("wsis.registry").warning(
+                "cannot create %s (%s): using a per-process key; set WSIS_SECRET_KEY", path, exc.strerror)
+        return _EPHEMERAL[0]
 
 
 def hash_password(password: str) -> str:
@@ -62,7 +74,7 @@ def _check_password(password: str) -> None:
 
 
 def create_user(reg: Registry, actor: Actor, email: str, password: str, role: str = "contributor",
-                name: str = "") -> dict:
+                name: str = "", organisation: str = "") -> dict:
     """Create an account (admins and the CLI only)."""
     require(actor, "user.manage")
     email = email.strip().lower()
@@ -78,10 +90,12 @@ def create_user(reg: Registry, actor: Actor, email: str, password: str, role: st
     def txn(s: Session) -> dict:
         if s.scalar(select(User.id).where(User.email == email)) is not None:
             raise WsisError("user-exists", f"an account for {email} already exists", column="email", status=409)
-        user = User(email=email, name=name, password_hash=pw_hash, role=role)
+        user = User(email=email, name=name, password_hash=pw_hash, role=role, organisation=organisation[:300])
         s.add(user)
         s.flush()
-        return {"id": user.id, "email": user.email, "role": user.role, "name": user.name}
+        record(s, "user", user.id, 1, "create", actor, {"email": email, "role": role})
+        return {"id": user.id, "email": user.email, "role": user.role, "name": user.name,
+                "organisation": user.organisation}
 
     return reg.write(txn)
 
@@ -89,18 +103,18 @@ def create_user(reg: Registry, actor: Actor, email: str, password: str, role: st
 def login(reg: Registry, email: str, password: str, client_ip: str = "") -> tuple[str, str, Actor]:
     """Check a password and open a session: returns (cookie token, CSRF token, actor).
 
-    Failures are counted per account and per client address; past the limit the answer is 429.
+    Throttled per account and per address with exponential backoff (see :mod:`wsis.registry.throttle`):
+    429 with ``retry_after`` while an account-and-address must wait; failures for other accounts from the
+    same address never refuse a correct password.
     """
     email = (email or "").strip().lower()[:254]
-    keys = [f"acct:{email}", f"ip:{client_ip}"]
-    since = utcnow() - FAIL_WINDOW
+    keys = throttle.keys_for(email, client_ip)
+    settings = reg.settings
     with reg.read() as s:
-        fails = {k: s.scalar(select(func.count()).select_from(LoginAttempt)
-                             .where(LoginAttempt.key == k, LoginAttempt.at >= since, LoginAttempt.ok.is_(False)))
-                 for k in keys}
+        wait = throttle.wait_before_check(s, keys, settings)
         user = s.scalar(select(User).where(User.email == email))
-    if fails[keys[0]] >= MAX_FAILS_PER_ACCOUNT or (client_ip and fails[keys[1]] >= MAX_FAILS_PER_IP):
-        raise WsisError("too-many-attempts", "too many failed logins; wait 15 minutes", status=429)
+    if wait > 0:
+        raise _too_many(wait)
     ok = False
     try:
         ok = _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password or "") and bool(user)
@@ -109,18 +123,26 @@ def login(reg: Registry, email: str, password: str, client_ip: str = "") -> tupl
     ok = ok and user is not None and user.is_active
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
 
-    def txn(s: Session) -> None:
-        s.execute(delete(LoginAttempt).where(LoginAttempt.at < utcnow() - dt.timedelta(days=1)))
-        for k in keys:
-            s.add(LoginAttempt(key=k, ok=ok))
+    def txn(s: Session) -> float:
+        throttle.record(s, keys, ok)
         if ok:
             s.add(WebSession(id=_sha(token), user_id=user.id, csrf_secret=csrf,
                              expires_at=utcnow() + dt.timedelta(hours=SESSION_HOURS)))
+            return 0.0
+        return throttle.address_wait(s, keys, settings)
 
-    reg.write(txn)
+    address_wait = reg.write(txn)
     if not ok:
+        if address_wait > 0:
+            raise _too_many(address_wait)
         raise WsisError("bad-credentials", "e-mail or password is wrong", status=401)
     return token, csrf, session_actor(user.id, user.role)
+
+
+def _too_many(wait: float) -> WsisError:
+    seconds = max(1, math.ceil(wait))
+    return WsisError("too-many-attempts", f"too many failed logins; try again in {seconds} s", status=429,
+                     extra={"retry_after": seconds})
 
 
 def resolve_session(reg: Registry, token: str | None) -> tuple[Actor, str] | None:

@@ -22,7 +22,7 @@ from sqlalchemy import Date, DateTime, Numeric, delete, insert, select, text
 
 from wsis.errors import WsisError
 from wsis.registry import search
-from wsis.registry.db import Registry
+from wsis.registry.db import MIGRATIONS, Registry, private_file
 from wsis.registry.models import TABLES, Initiative
 from wsis.registry.policy import Actor, require
 
@@ -55,6 +55,7 @@ def backup(reg: Registry, actor: Actor, out: Path) -> dict[str, Any]:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp(out)
     try:
+        private_file(tmp)  # the copy holds password hashes: 0600 from the start
         if reg.is_sqlite and out.suffix in (".sqlite", ".db", ".sqlite3"):
             src = sqlite3.connect(_sqlite_path(reg), timeout=30)
             dst = sqlite3.connect(tmp)
@@ -83,7 +84,60 @@ def dump_tables(reg: Registry) -> dict[str, Any]:
         with conn.begin():
             tables = {m.__tablename__: [dict(r._mapping) for r in conn.execute(select(m.__table__))]
                       for m in TABLES}
-    return {"format": FORMAT, "created": dt.datetime.now(dt.UTC).isoformat(), "tables": tables}
+    return {"format": FORMAT, "created": dt.datetime.now(dt.UTC).isoformat(), "revision": head_revision(),
+            "tables": tables}
+
+
+def head_revision() -> str:
+    """The newest Alembic revision of this code."""
+    return _script().get_current_head() or ""
+
+
+def _script():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg)
+
+
+def _known_revision(rev: str | None, src: Path) -> None:
+    known = {r.revision for r in _script().walk_revisions()}
+    if rev not in known:
+        raise WsisError("bad-backup", f"not a registry backup: schema revision {str(rev)[:40]!r} is unknown",
+                        file=str(src), expected="a backup written by 'wsis registry backup'",
+                        hint="nothing was changed")
+
+
+def check_sqlite_schema(src: Path) -> str:
+    """Refuse a SQLite file that is not a registry: its Alembic revision and every table must be known.
+
+    Returns the backup's revision. Nothing is written.
+    """
+    con = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    try:
+        if con.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            raise WsisError("bad-backup", "backup file fails the SQLite integrity check", file=str(src))
+        names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        rev = con.execute("SELECT version_num FROM alembic_version").fetchone()[0] \
+            if "alembic_version" in names else None
+        _known_revision(rev, src)
+        missing = [m.__tablename__ for m in TABLES if m.__tablename__ not in names]
+        if missing:
+            raise WsisError("bad-backup", f"not a registry backup: table {missing[0]!r} is missing", file=str(src),
+                            expected="a backup written by 'wsis registry backup'", hint="nothing was changed")
+        for model in TABLES:
+            cols = {r[1] for r in con.execute(f'PRAGMA table_info("{model.__tablename__}")')}
+            # an older revision may lack the newer columns (they are added by the migration after restore)
+            if "id" in model.__table__.c and "id" not in cols:
+                raise WsisError("bad-backup", f"not a registry backup: table {model.__tablename__!r} has no id",
+                                file=str(src), hint="nothing was changed")
+        return rev
+    except sqlite3.DatabaseError as exc:
+        raise WsisError("bad-backup", f"not a registry backup: {exc}", file=str(src)) from exc
+    finally:
+        con.close()
 
 
 def _decode_rows(model, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -117,12 +171,7 @@ def restore(reg: Registry, actor: Actor, src: Path) -> dict[str, Any]:
         if not reg.is_sqlite:
             raise WsisError("bad-backup", "a SQLite backup restores into a SQLite registry only", file=str(src),
                             hint="use a JSON backup to move between SQLite and PostgreSQL")
-        check = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
-        try:
-            if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                raise WsisError("bad-backup", "backup file fails the SQLite integrity check", file=str(src))
-        finally:
-            check.close()
+        check_sqlite_schema(src)
         source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
         target = sqlite3.connect(_sqlite_path(reg), timeout=30)
         try:
@@ -131,6 +180,7 @@ def restore(reg: Registry, actor: Actor, src: Path) -> dict[str, Any]:
             target.close()
             source.close()
         reg.dispose()
+        reg.migrate()  # a backup of an older revision is brought up to date
         return {"restored": str(src), "kind": "sqlite"}
     raw = src.read_bytes()
     try:
@@ -140,7 +190,14 @@ def restore(reg: Registry, actor: Actor, src: Path) -> dict[str, Any]:
                         expected="a SQLite file or a JSON dump written by 'wsis registry backup'") from exc
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise WsisError("bad-backup", "not a registry backup", file=str(src), expected=FORMAT)
-    tables = doc["tables"]
+    if "revision" in doc:
+        _known_revision(doc["revision"], src)
+    tables = doc.get("tables")
+    unknown = [t for t in (tables or {}) if t not in {m.__tablename__ for m in TABLES}]
+    if not isinstance(tables, dict) or unknown or "users" not in tables:
+        raise WsisError("bad-backup", f"not a registry backup: unknown table {(unknown or ['?'])[0]!r}"
+                        if unknown else "not a registry backup: no users table", file=str(src), expected=FORMAT,
+                        hint="nothing was changed")
 
     def txn(s) -> dict[str, int]:
         for model in reversed(TABLES):

@@ -20,12 +20,14 @@ from wsis.errors import WsisError
 from wsis.registry.common import (
     check_codes,
     check_dates,
+    check_four_eyes,
     get_tags,
     iso,
     not_found,
     organisation_id,
     plain_text,
     record,
+    required_text,
     sanitise_html,
     set_tags,
     vocabulary,
@@ -33,24 +35,39 @@ from wsis.registry.common import (
 from wsis.registry.db import Registry, get_registry
 from wsis.registry.models import Commitment, Initiative, ProgressReport, Tag, utcnow
 from wsis.registry.policy import ANONYMOUS, Actor, can, require
-from wsis.registry.schemas import CommitmentIn, ModerationIn, ProgressIn
+from wsis.registry.schemas import CommitmentIn, CommitmentPatch, ModerationIn, ProgressIn
 
+EARLIEST = dt.date(2003, 1, 1)  # the year of the Geneva phase of WSIS
 GREEN_DAYS = 365
 YELLOW_DAYS = 730
 
 
 def report_status(registered_on: dt.date, last_report: dt.date | None, today: dt.date | None = None) -> dict:
-    """Traffic light of a commitment: ``{light, active, days_since, last_report}``."""
+    """Traffic light of a commitment: ``{light, active, days_since, last_report}``.
+
+    Dates after ``today`` are implausible (the forms refuse them) and are ignored, so a stored 2099 date can
+    never keep a commitment green: with no plausible date left, it is red and inactive.
+    """
     today = today or dt.date.today()
-    ref = max(last_report, registered_on) if last_report else registered_on
+    plausible = [d for d in (last_report, registered_on) if d is not None and d <= today]
+    if not plausible:
+        return {"light": "red", "active": False, "days_since": None, "last_report": iso(last_report)}
+    ref = max(plausible)
     days = max(0, (today - ref).days)
     light = "green" if days <= GREEN_DAYS else "yellow" if days <= YELLOW_DAYS else "red"
     return {"light": light, "active": days <= YELLOW_DAYS, "days_since": days, "last_report": iso(last_report)}
 
 
-def commitment_dict(c: Commitment, tags: dict[str, list[str]], today: dt.date | None = None) -> dict[str, Any]:
-    """Plain-dict view of a commitment with its reports and traffic light."""
-    last = max((r.reported_on for r in c.reports), default=None)
+def commitment_dict(c: Commitment, tags: dict[str, list[str]], today: dt.date | None = None,
+                    unpublished: bool = False) -> dict[str, Any]:
+    """Plain-dict view of a commitment with its reports and traffic light.
+
+    Only approved progress reports count and are listed, unless ``unpublished`` (owner and moderators),
+    which lists pending and rejected ones too (the traffic light still counts approved reports only).
+    """
+    approved = [r for r in c.reports if r.moderation == "approved"]
+    shown = c.reports if unpublished else approved
+    last = max((r.reported_on for r in approved), default=None)
     return {
         "id": c.id, "title": c.title, "description": c.description, "target": c.target,
         "deadline": iso(c.deadline), "indicator_code": c.indicator_code, "initiative_id": c.initiative_id,
@@ -65,7 +82,8 @@ def commitment_dict(c: Commitment, tags: dict[str, list[str]], today: dt.date | 
         "moderation": c.moderation, "moderation_reason": c.moderation_reason,
         "registered_on": iso(c.registered_on), "version": c.version, "owner_id": c.owner_id,
         "reports": [{"id": r.id, "reported_on": iso(r.reported_on), "summary": r.summary,
-                     "percent_complete": r.percent_complete} for r in c.reports],
+                     "percent_complete": r.percent_complete, "moderation": r.moderation,
+                     "moderation_reason": r.moderation_reason} for r in shown],
         "report_status": report_status(c.registered_on, last, today),
     }
 
@@ -79,7 +97,32 @@ def _visible(actor: Actor, c: Commitment) -> bool:
 def _snap(s: Session, c: Commitment) -> dict[str, Any]:
     s.flush()
     s.refresh(c)
-    return commitment_dict(c, get_tags(s, "commitment", [c.id])[c.id])
+    return commitment_dict(c, get_tags(s, "commitment", [c.id])[c.id], unpublished=True)
+
+
+def _private(actor: Actor, c: Commitment, d: dict[str, Any]) -> dict[str, Any]:
+    """``d`` as ``actor`` may see it: owners and moderators see everything, others no account id."""
+    if actor.authenticated and (actor.at_least("moderator") or c.owner_id == actor.user_id):
+        return d
+    return {k: v for k, v in d.items() if k != "owner_id"}
+
+
+def check_commitment_dates(registered_on: dt.date | None, deadline: dt.date | None, max_years: int,
+                           today: dt.date | None = None) -> None:
+    """Plausible dates: registered between WSIS (2003) and today, a deadline within ``max_years`` of today."""
+    today = today or dt.date.today()
+    if registered_on is not None and not (EARLIEST <= registered_on <= today):
+        raise WsisError("implausible-date", "the registration date is in the future or before WSIS (2003)",
+                        column="registered_on", expected=f"a date from {EARLIEST} to today", status=422)
+    if deadline is not None:
+        latest = today.replace(year=today.year + max_years) if not (today.month == 2 and today.day == 29) \
+            else dt.date(today.year + max_years, 2, 28)
+        if not (EARLIEST <= deadline <= latest):
+            raise WsisError("implausible-date", f"the deadline is more than {max_years} years ahead or before 2003",
+                            column="deadline", expected=f"a date from {EARLIEST} to {latest}", status=422)
+        if registered_on is not None and deadline < registered_on:
+            raise WsisError("bad-dates", "the deadline is before the registration date", column="deadline",
+                            expected="a date on or after registered_on", status=422)
 
 
 def submit_commitment(reg: Registry, actor: Actor, data: CommitmentIn) -> dict[str, Any]:
@@ -90,6 +133,7 @@ def submit_commitment(reg: Registry, actor: Actor, data: CommitmentIn) -> dict[s
     payload = data.model_dump()
     check_codes(vocabulary(reg), payload)
     check_dates(data.period_start, data.period_end, "period_end")
+    check_commitment_dates(data.registered_on or dt.date.today(), data.deadline, reg.settings.deadline_max_years)
     fin = [data.amount is not None, data.currency is not None, data.finance_type is not None]
     if any(fin) and not all(fin):
         missing = [n for n, ok in zip(("amount", "currency", "finance_type"), fin, strict=True) if not ok][0]
@@ -106,7 +150,7 @@ def submit_commitment(reg: Registry, actor: Actor, data: CommitmentIn) -> dict[s
         org = organisation_id(s, data.organisation.name, data.organisation.stakeholder_group,
                               data.organisation.country)
         c = Commitment(initiative_id=data.initiative_id, organisation_id=org, owner_id=actor.user_id,
-                       title=" ".join(plain_text(data.title).split()), description=sanitise_html(data.description),
+                       title=required_text(data.title, "title"), description=sanitise_html(data.description),
                        target=plain_text(data.target), deadline=data.deadline, indicator_code=data.indicator_code,
                        is_financial=all(fin), amount=data.amount, currency=data.currency,
                        finance_type=data.finance_type, period_start=data.period_start, period_end=data.period_end,
@@ -127,7 +171,8 @@ def get_commitment(reg: Registry, actor: Actor, ident: int) -> dict[str, Any]:
         c = s.get(Commitment, ident)
         if c is None or not _visible(actor, c):
             raise not_found("commitment", ident)
-        return commitment_dict(c, get_tags(s, "commitment", [c.id])[c.id])
+        mine = can(actor, "commitment.view_unpublished", c.owner_id)
+        return _private(actor, c, commitment_dict(c, get_tags(s, "commitment", [c.id])[c.id], unpublished=mine))
 
 
 def moderate_commitment(reg: Registry, actor: Actor, ident: int, decision: ModerationIn) -> dict[str, Any]:
@@ -140,6 +185,7 @@ def moderate_commitment(reg: Registry, actor: Actor, ident: int, decision: Moder
         c = s.get(Commitment, ident)
         if c is None or c.deleted_at is not None:
             raise not_found("commitment", ident)
+        check_four_eyes(s, actor, c.owner_id, c.organisation_id)
         c.moderation = "approved" if decision.decision == "approve" else "rejected"
         c.moderation_reason = plain_text(decision.reason) or None
         c.version += 1
@@ -168,11 +214,14 @@ def delete_commitment(reg: Registry, actor: Actor, ident: int) -> None:
 
 
 def add_progress_report(reg: Registry, actor: Actor, ident: int, data: ProgressIn) -> dict[str, Any]:
-    """File a dated progress report on a commitment (its owner, or a moderator)."""
+    """File a dated progress report on a commitment (its owner, or a moderator); it waits for moderation."""
     require(actor, "commitment.submit")
     if data.reported_on > dt.date.today():
         raise WsisError("future-date", "a report cannot be dated in the future", column="reported_on",
                         expected="today or earlier", status=422)
+    if data.reported_on < EARLIEST:
+        raise WsisError("implausible-date", "a report cannot be dated before WSIS (2003)", column="reported_on",
+                        expected=f"a date from {EARLIEST} to today", status=422)
 
     def txn(s: Session) -> dict[str, Any]:
         c = s.get(Commitment, ident)
@@ -180,7 +229,8 @@ def add_progress_report(reg: Registry, actor: Actor, ident: int, data: ProgressI
             raise not_found("commitment", ident)
         require(actor, "commitment.report", c.owner_id)
         s.add(ProgressReport(commitment_id=c.id, author_id=actor.user_id or 0, reported_on=data.reported_on,
-                             summary=sanitise_html(data.summary), percent_complete=data.percent_complete))
+                             summary=sanitise_html(data.summary), percent_complete=data.percent_complete,
+                             moderation="pending"))
         c.version += 1
         c.updated_at = utcnow()
         snap = _snap(s, c)
@@ -188,6 +238,75 @@ def add_progress_report(reg: Registry, actor: Actor, ident: int, data: ProgressI
         return snap
 
     return reg.write(txn)
+
+
+def moderate_report(reg: Registry, actor: Actor, ident: int, report_id: int,
+                    decision: ModerationIn) -> dict[str, Any]:
+    """Approve or reject (with a reason) a progress report; only approved reports are public."""
+    require(actor, "commitment.moderate")
+    if decision.decision == "reject" and not decision.reason.strip():
+        raise WsisError("reason-required", "a rejection needs a reason", column="reason", status=422)
+
+    def txn(s: Session) -> dict[str, Any]:
+        c = s.get(Commitment, ident)
+        r = s.get(ProgressReport, report_id)
+        if c is None or c.deleted_at is not None or r is None or r.commitment_id != c.id:
+            raise not_found("progress report", report_id)
+        check_four_eyes(s, actor, c.owner_id, c.organisation_id, author_id=r.author_id)
+        r.moderation = "approved" if decision.decision == "approve" else "rejected"
+        r.moderation_reason = plain_text(decision.reason) or None
+        c.version += 1
+        c.updated_at = utcnow()
+        snap = _snap(s, c)
+        record(s, "commitment", c.id, c.version, f"report-{decision.decision}", actor,
+               snap | {"report_id": r.id})
+        return snap
+
+    return reg.write(txn)
+
+
+def update_commitment(reg: Registry, actor: Actor, ident: int, patch: CommitmentPatch) -> dict[str, Any]:
+    """Change a commitment (owner or moderator). It goes back to moderation unless a moderator other than
+    the owner made the change, like an initiative."""
+    require(actor, "commitment.submit")
+    fields = patch.model_dump(exclude_unset=True)
+    check_codes(vocabulary(reg), fields)
+
+    def txn(s: Session) -> dict[str, Any]:
+        c = s.get(Commitment, ident)
+        if c is None or not _visible(actor, c):
+            raise not_found("commitment", ident)
+        require(actor, "commitment.edit", c.owner_id)
+        for key in ("deadline", "indicator_code"):
+            if key in fields and fields[key] is not None:
+                setattr(c, key, fields[key])
+        for key, clean in (("title", lambda v: required_text(v, "title")), ("target", plain_text),
+                           ("description", sanitise_html)):
+            if fields.get(key) is not None:
+                setattr(c, key, clean(fields[key]))
+        check_commitment_dates(c.registered_on, c.deadline, reg.settings.deadline_max_years)
+        set_tags(s, "commitment", c.id, fields)
+        if not actor.at_least("moderator") or c.owner_id == actor.user_id:
+            c.moderation, c.moderation_reason = "pending", None
+        c.version += 1
+        c.updated_at = utcnow()
+        snap = _snap(s, c)
+        record(s, "commitment", c.id, c.version, "edit", actor, snap)
+        return snap
+
+    return reg.write(txn)
+
+
+def pending_reports(reg: Registry, actor: Actor, limit: int = 100) -> list[dict[str, Any]]:
+    """Progress reports awaiting moderation, oldest first (moderators)."""
+    require(actor, "moderation.queue")
+    with reg.read() as s:
+        rows = s.execute(select(ProgressReport, Commitment).join(Commitment)
+                         .where(ProgressReport.moderation == "pending", Commitment.deleted_at.is_(None))
+                         .order_by(ProgressReport.id).limit(limit)).all()
+        return [{"id": r.id, "commitment_id": c.id, "commitment_title": c.title, "reported_on": iso(r.reported_on),
+                 "summary": r.summary, "percent_complete": r.percent_complete, "author_id": r.author_id}
+                for r, c in rows]
 
 
 def list_commitments(reg: Registry, actor: Actor = ANONYMOUS, action_line: str | None = None,
@@ -207,7 +326,7 @@ def list_commitments(reg: Registry, actor: Actor = ANONYMOUS, action_line: str |
     with reg.read() as s:
         rows = list(s.scalars(stmt.order_by(Commitment.id.desc())))
         tags = get_tags(s, "commitment", [c.id for c in rows])
-        data = [commitment_dict(c, tags[c.id], today) for c in rows]
+        data = [_private(ANONYMOUS, c, commitment_dict(c, tags[c.id], today)) for c in rows]
     if light:
         data = [d for d in data if d["report_status"]["light"] == light]
     return {"data": data[offset:offset + limit], "count": len(data), "offset": offset, "limit": limit}

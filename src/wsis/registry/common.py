@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections import defaultdict
 from typing import Any
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from wsis.errors import WsisError
 from wsis.registry.db import Registry
-from wsis.registry.models import Organisation, Tag, Version
+from wsis.registry.models import Organisation, Tag, User, Version
 from wsis.registry.policy import Actor
 from wsis.registry.reference import BENEFICIARY_GROUPS, Vocabulary, load_vocabulary
 
@@ -37,8 +38,40 @@ def sanitise_html(value: str) -> str:
 
 
 def plain_text(value: str) -> str:
-    """Text with every tag removed (titles, names)."""
-    return nh3.clean(value or "", tags=set()).replace("&amp;", "&")
+    """Text with every tag removed (titles, names), stored as the characters typed (``<5G>`` stays ``<5G>``).
+
+    nh3 drops tags and escapes what is left; the escapes are undone here because every page escapes on
+    output (once), and JSON, CSV and PDF want the text itself.
+    """
+    return html.unescape(nh3.clean(value or "", tags=set()))
+
+
+def required_text(value: str, column: str) -> str:
+    """``plain_text`` of a title, refused (422) when nothing but markup or spaces was typed."""
+    text = " ".join(plain_text(value).split())
+    if not text:
+        raise WsisError("empty-title", "the title is empty once markup is removed", column=column,
+                        expected="a title with text", status=422)
+    return text
+
+
+def check_four_eyes(session: Session, actor: Actor, owner_id: int | None, organisation: int | None,
+                    author_id: int | None = None) -> None:
+    """Nobody moderates their own entry or report, nor an entry of the organisation they work for.
+
+    The local system (CLI import with ``--approve``) is the operator and is not held to this.
+    """
+    if actor.via == "system":
+        return
+    if actor.user_id is not None and actor.user_id in (owner_id, author_id):
+        raise WsisError("four-eyes", "you cannot moderate your own submission", status=403,
+                        hint="another moderator must review it")
+    user = session.get(User, actor.user_id) if actor.user_id is not None else None
+    org = session.get(Organisation, organisation) if organisation is not None else None
+    if user is not None and org is not None and user.organisation.strip() and \
+            " ".join(user.organisation.split()).casefold() == " ".join(org.name.split()).casefold():
+        raise WsisError("four-eyes", "you cannot moderate an entry of your own organisation", status=403,
+                        hint="a moderator from another organisation must review it")
 
 
 def check_links(links: list[str]) -> list[str]:

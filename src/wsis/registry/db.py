@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import os
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -30,10 +31,41 @@ _BATCH: contextvars.ContextVar[Session | None] = contextvars.ContextVar("registr
 _LOCK_WORDS = ("database is locked", "database table is locked", "could not serialize", "deadlock detected")
 
 
+_READ_ONLY_WORDS = ("readonly database", "read-only", "unable to open database file", "permission denied",
+                   "disk i/o error")
+PRIVATE = 0o600
+
+
+def private_file(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 if it does not exist; narrow an existing one to 0600.
+
+    SQLite gives its -wal and -shm files the mode of the database file, so they are 0600 too.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE)
+        os.close(fd)
+    except FileExistsError:
+        for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            with contextlib.suppress(OSError):  # not ours, or a read-only home: leave it
+                if p.exists() and p.stat().st_mode & 0o077:
+                    p.chmod(PRIVATE)
+
+
+def storage_error(exc: BaseException) -> WsisError | None:
+    """A 503 ``WsisError`` when ``exc`` says the database cannot be written (read-only home), else None."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    if isinstance(exc, OperationalError | DBAPIError | OSError) and any(w in text for w in _READ_ONLY_WORDS):
+        return WsisError("read-only", "the registry cannot be written: its storage is read-only or missing",
+                         status=503, hint="check that WSIS_HOME is writable by the server")
+    return None
+
+
 def _sqlite_engine(url: str) -> Engine:
     path = make_url(url).database
-    if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    if path and path != ":memory:" and not path.startswith("file:"):
+        with contextlib.suppress(OSError):  # a read-only home: reads may still work; writes answer 503
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(path))
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
                            pool_size=20, max_overflow=40, pool_timeout=60)
 
@@ -128,6 +160,8 @@ class Registry:
                 if not is_lock_error(exc) or attempt == attempts - 1:
                     if is_lock_error(exc):
                         raise WsisError("busy", "the registry is busy, please retry", status=503) from exc
+                    if storage_error(exc) is not None:
+                        raise storage_error(exc) from exc
                     raise
                 time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
             except BaseException:

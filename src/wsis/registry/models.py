@@ -42,6 +42,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default="contributor")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    organisation: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -103,6 +104,7 @@ class Initiative(Base):
     links: Mapped[list] = mapped_column(JSON, default=list)
     contact_name: Mapped[str] = mapped_column(String(200), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
+    contact_public: Mapped[bool] = mapped_column(Boolean, default=False)
     original_lang: Mapped[str] = mapped_column(String(2), default="en")
     version: Mapped[int] = mapped_column(Integer, default=1)
     idempotency_key: Mapped[str | None] = mapped_column(String(100), nullable=True)
@@ -175,6 +177,8 @@ class ProgressReport(Base):
     reported_on: Mapped[dt.date] = mapped_column(Date)
     summary: Mapped[str] = mapped_column(Text)
     percent_complete: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    moderation: Mapped[str] = mapped_column(String(20), default="pending")
+    moderation_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 

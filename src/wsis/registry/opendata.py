@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from wsis.errors import WsisError
+from wsis.registry.cells import neutralise_row, restore
 from wsis.registry.commitments import list_commitments
 from wsis.registry.db import Registry
 from wsis.registry.policy import Actor, require
@@ -32,6 +33,7 @@ IMPORT_COLUMNS = ("lang", "title", "description", "organisation", "stakeholder_g
                   "countries", "action_lines", "sdg_targets", "gdc_objectives", "groups", "status", "start_date",
                   "end_date", "links", "contact_name", "contact_email")
 REQUIRED = ("lang", "title", "organisation", "stakeholder_group")
+EXPORT_ONLY = ("id", "updated_at")  # columns of initiatives.csv that an import ignores (round trip)
 
 _FIELDS: dict[str, list[tuple[str, str]]] = {
     "initiatives": [("id", "integer"), ("lang", "string"), ("title", "string"), ("description", "string"),
@@ -118,7 +120,7 @@ def table_csv(rows: list[dict[str, Any]], name: str) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=[f for f, _ in _FIELDS[name]], lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(neutralise_row(r) for r in rows)  # no cell runs as a spreadsheet formula
     return buf.getvalue()
 
 
@@ -184,14 +186,14 @@ def parse_import(text: str, filename: str) -> tuple[list[tuple[int, InitiativeIn
     if missing:
         raise WsisError("bad-header", f"missing column {missing[0]!r}", file=filename, row=1, column=missing[0],
                         expected="columns " + ", ".join(IMPORT_COLUMNS), status=422)
-    unknown = [c for c in header if c not in IMPORT_COLUMNS]
+    unknown = [c for c in header if c not in IMPORT_COLUMNS and c not in EXPORT_ONLY]
     if unknown:
         raise WsisError("bad-header", f"unknown column {unknown[0]!r}", file=filename, row=1, column=unknown[0],
                         expected="columns " + ", ".join(IMPORT_COLUMNS), status=422)
     items: list[tuple[int, InitiativeIn]] = []
     errors: list[dict[str, Any]] = []
     for n, row in enumerate(reader, start=2):
-        g = {k: (v or "").strip() for k, v in row.items() if k}
+        g = {k: restore((v or "").strip()) for k, v in row.items() if k}  # undo the export's apostrophe
         data = {"texts": [{"lang": g.get("lang"), "title": g.get("title"), "description": g.get("description", "")}],
                 "organisation": {"name": g.get("organisation"), "stakeholder_group": g.get("stakeholder_group"),
                                  "country": g.get("organisation_country") or None},

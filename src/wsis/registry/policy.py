@@ -31,6 +31,7 @@ ACTIONS: dict[str, tuple[str, str, str | None]] = {
     "commitment.view_unpublished": ("contributor", "read", "moderator"),
     "commitment.moderate": ("moderator", "moderate", None),
     "moderation.queue": ("moderator", "moderate", None),
+    "duplicates.check": ("contributor", "read", None),
     "roadmap.edit": ("moderator", "moderate", None),
     "deliverable.edit": ("moderator", "moderate", None),
     "data.import": ("moderator", "moderate", None),

@@ -74,6 +74,7 @@ class InitiativeIn(Strict):
     links: list[str] = Field(default_factory=list, max_length=20)
     contact_name: str = Field(default="", max_length=200)
     contact_email: str = Field(default="", max_length=254)
+    contact_public: bool = False
 
     @field_validator("countries", "action_lines", "sdg_targets", "gdc_objectives", "groups")
     @classmethod
@@ -105,6 +106,7 @@ class InitiativePatch(Strict):
     links: list[str] | None = Field(default=None, max_length=20)
     contact_name: str | None = Field(default=None, max_length=200)
     contact_email: str | None = Field(default=None, max_length=254)
+    contact_public: bool | None = None
 
 
 class ModerationIn(Strict):
@@ -131,6 +133,19 @@ class CommitmentIn(Strict):
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     registered_on: dt.date | None = None
+
+
+class CommitmentPatch(Strict):
+    """Fields of a commitment to change; omitted fields keep their value."""
+
+    title: str | None = Field(default=None, min_length=3, max_length=300)
+    description: str | None = Field(default=None, max_length=20000)
+    target: str | None = Field(default=None, min_length=3, max_length=2000)
+    deadline: dt.date | None = None
+    indicator_code: str | None = Field(default=None, max_length=60, pattern=r"^[A-Za-z0-9_.\-]+$")
+    countries: list[str] | None = Field(default=None, max_length=300)
+    action_lines: list[str] | None = Field(default=None, max_length=30)
+    sdg_targets: list[str] | None = Field(default=None, max_length=200)
 
 
 class ProgressIn(Strict):

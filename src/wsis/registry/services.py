@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from wsis.errors import WsisError
@@ -19,6 +19,7 @@ from wsis.registry.common import (
     TAG_KINDS,
     check_codes,
     check_dates,
+    check_four_eyes,
     check_links,
     get_tags,
     iso,
@@ -26,6 +27,7 @@ from wsis.registry.common import (
     organisation_id,
     plain_text,
     record,
+    required_text,
     sanitise_html,
     set_tags,
     vocabulary,
@@ -58,10 +60,25 @@ def initiative_dict(ini: Initiative, tags: dict[str, list[str]], lang: str | Non
         **{k: list(tags.get(k, [])) for k in TAG_KINDS},
         "status": ini.status, "moderation": ini.moderation, "moderation_reason": ini.moderation_reason,
         "start_date": iso(ini.start_date), "end_date": iso(ini.end_date), "links": list(ini.links or []),
-        "contact_name": ini.contact_name, "contact_email": ini.contact_email, "version": ini.version,
+        "contact_name": ini.contact_name, "contact_email": ini.contact_email,
+        "contact_public": bool(ini.contact_public), "version": ini.version,
         "owner_id": ini.owner_id, "created_at": iso(ini.created_at), "updated_at": iso(ini.updated_at),
         "deleted": ini.deleted_at is not None,
     }
+
+
+def public_view(d: dict[str, Any]) -> dict[str, Any]:
+    """What anyone may see of an entry: no account id, and the e-mail only if the submitter published it."""
+    out = {k: v for k, v in d.items() if k not in ("owner_id",)}
+    if "contact_email" in out and not out.get("contact_public"):
+        out["contact_email"] = ""
+    return out
+
+
+def _private_ok(actor: Actor, owner_id: int | None) -> bool:
+    """True when ``actor`` may see the private fields of an entry owned by ``owner_id``."""
+    return actor.authenticated and (actor.at_least("moderator") or (owner_id is not None
+                                                                     and owner_id == actor.user_id))
 
 
 def _load(session: Session, ident: int) -> Initiative | None:
@@ -83,13 +100,16 @@ def _snapshot(session: Session, ini: Initiative) -> dict[str, Any]:
 
 
 def _texts(data: InitiativeIn | InitiativePatch) -> list[InitiativeText]:
-    return [InitiativeText(lang=t.lang, title=" ".join(plain_text(t.title).split())[:300],
+    return [InitiativeText(lang=t.lang, title=required_text(t.title, "title")[:300],
                            description=sanitise_html(t.description)) for t in data.texts or []]
 
 
 def find_duplicates(session: Session, titles: list[str], org_name: str, exclude_id: int | None = None,
-                    limit: int = 5) -> list[dict[str, Any]]:
-    """Likely duplicates of a submission: entries with a similar title and a similar organisation name."""
+                    limit: int = 5, viewer: Actor | None = None) -> list[dict[str, Any]]:
+    """Likely duplicates of a submission: entries with a similar title and a similar organisation name.
+
+    With a ``viewer`` below moderator, only public entries and the viewer's own are considered.
+    """
     want = [search.normalise(t) for t in titles if t]
     if not want:
         return []
@@ -109,7 +129,8 @@ def find_duplicates(session: Session, titles: list[str], org_name: str, exclude_
     rows = session.execute(select(InitiativeText.initiative_id, InitiativeText.title, Organisation.name)
                            .join(Initiative, Initiative.id == InitiativeText.initiative_id)
                            .join(Organisation, Organisation.id == Initiative.organisation_id)
-                           .where(InitiativeText.initiative_id.in_(cand), Initiative.deleted_at.is_(None)))
+                           .where(InitiativeText.initiative_id.in_(cand), Initiative.deleted_at.is_(None),
+                                  _seen_by(viewer)))
     best: dict[int, dict[str, Any]] = {}
     for iid, title, oname in rows:
         norm = search.normalise(title)
@@ -122,6 +143,14 @@ def find_duplicates(session: Session, titles: list[str], org_name: str, exclude_
         if score >= DUPLICATE_THRESHOLD and score > best.get(iid, {}).get("score", 0):
             best[iid] = {"id": iid, "title": title, "organisation": oname, "score": score}
     return sorted(best.values(), key=lambda d: -d["score"])[:limit]
+
+
+def _seen_by(viewer: Actor | None):
+    """SQL condition: entries ``viewer`` may see in a duplicates list (everything for moderators)."""
+    if viewer is None or viewer.at_least("moderator"):
+        return true()
+    mine = Initiative.owner_id == viewer.user_id if viewer.user_id is not None else false()
+    return (Initiative.moderation == "approved") | mine
 
 
 def submit_initiative(reg: Registry, actor: Actor, data: InitiativeIn,
@@ -143,7 +172,7 @@ def submit_initiative(reg: Registry, actor: Actor, data: InitiativeIn,
         raise WsisError("bad-idempotency-key", "Idempotency-Key must be 1-100 printable characters", status=422)
     owner = actor.user_id or 0
     with reg.read() as rs:  # outside the write transaction: SQLite holds its write lock for less time
-        dups = find_duplicates(rs, [t.title for t in data.texts], data.organisation.name)
+        dups = find_duplicates(rs, [t.title for t in data.texts], data.organisation.name, viewer=actor)
 
     def txn(s: Session) -> dict[str, Any]:
         if idempotency_key and actor.user_id is not None:
@@ -156,6 +185,7 @@ def submit_initiative(reg: Registry, actor: Actor, data: InitiativeIn,
         ini = Initiative(organisation_id=org, owner_id=actor.user_id, status=data.status,
                          start_date=data.start_date, end_date=data.end_date, links=list(data.links),
                          contact_name=plain_text(data.contact_name), contact_email=plain_text(data.contact_email),
+                         contact_public=data.contact_public,
                          original_lang=data.texts[0].lang, idempotency_key=idempotency_key or None,
                          moderation="pending", texts=_texts(data))
         s.add(ini)
@@ -189,13 +219,15 @@ def update_initiative(reg: Registry, actor: Actor, ident: int, patch: Initiative
         for key in ("contact_name", "contact_email"):
             if fields.get(key) is not None:
                 setattr(ini, key, plain_text(fields[key]))
+        if fields.get("contact_public") is not None:
+            ini.contact_public = fields["contact_public"]
         check_dates(ini.start_date, ini.end_date)
         if patch.texts is not None:
             ini.texts.clear()
             s.flush()
             ini.texts.extend(_texts(patch))
         set_tags(s, "initiative", ini.id, fields)
-        if not actor.at_least("moderator"):
+        if not actor.at_least("moderator") or ini.owner_id == actor.user_id:
             ini.moderation, ini.moderation_reason = "pending", None
         ini.version += 1
         ini.updated_at = utcnow()
@@ -235,6 +267,7 @@ def moderate_initiative(reg: Registry, actor: Actor, ident: int, decision: Moder
         ini = _load(s, ident)
         if ini is None or ini.deleted_at is not None:
             raise not_found("initiative", ident)
+        check_four_eyes(s, actor, ini.owner_id, ini.organisation_id)
         ini.moderation = "approved" if decision.decision == "approve" else "rejected"
         ini.moderation_reason = plain_text(decision.reason) or None
         ini.version += 1
@@ -253,7 +286,8 @@ def get_initiative(reg: Registry, actor: Actor, ident: int, lang: str | None = N
         ini = _load(s, ident)
         if ini is None or not _visible(actor, ini):
             raise not_found("initiative", ident)
-        return initiative_dict(ini, get_tags(s, "initiative", [ini.id])[ini.id], lang)
+        d = initiative_dict(ini, get_tags(s, "initiative", [ini.id])[ini.id], lang)
+        return d if _private_ok(actor, ini.owner_id) else public_view(d)
 
 
 def initiative_history(reg: Registry, actor: Actor, ident: int) -> list[dict[str, Any]]:
@@ -343,7 +377,7 @@ def list_initiatives(reg: Registry, actor: Actor = ANONYMOUS, q: str | None = No
             ids = list(s.scalars(stmt.order_by(Initiative.id.desc()).offset(offset).limit(limit)))
         rows = {i.id: i for i in s.scalars(select(Initiative).where(Initiative.id.in_(ids or [-1])))}
         tags = get_tags(s, "initiative", ids)
-        data = [initiative_dict(rows[i], tags[i], lang) for i in ids if i in rows]
+        data = [public_view(initiative_dict(rows[i], tags[i], lang)) for i in ids if i in rows]
         return {"data": data, "count": count, "offset": offset, "limit": limit,
                 "facets": _facets(s, stmt) if facets else {}}
 

@@ -34,7 +34,7 @@ def current_release_id(settings: Settings) -> str | None:
 def switch_current(settings: Settings, release_id: str) -> None:
     """Point ``current`` at a release: write a temp file, fsync, then ``os.replace`` (atomic)."""
     d = releases_dir(settings)
-    atomic_write(d / POINTER, release_id + "\n")
+    atomic_write(d / POINTER, release_id + "\n", mode=0o644)  # the server may run as another user
 
 
 def release_path(settings: Settings, release_id: str | None = None) -> Path:

@@ -28,6 +28,7 @@ from wsis import query, registry
 from wsis.errors import WsisError
 from wsis.settings import Settings, get_settings
 from wsis.web.i18n import LANGS, pick_lang
+from wsis.web.limits import install_guards
 
 STATIC = Path(__file__).parent / "static"
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; connect-src 'self'; "
@@ -55,6 +56,8 @@ class WsisMiddleware:
         self.settings = settings
         self.cache: OrderedDict[tuple, tuple[int, list, bytes]] = OrderedDict()
         self.max_entries = max_entries
+        self.max_bytes = settings.cache_max_bytes
+        self.cached_bytes = 0
         self.lock = threading.Lock()
 
     async def __call__(self, scope, receive, send):
@@ -79,7 +82,7 @@ class WsisMiddleware:
             except OSError:
                 rid = None
             if rid:
-                key = (rid, lang, path, scope.get("query_string", b""), headers.get("accept", "")[:200],
+                key = (rid, lang, path, scope.get("query_string", b""), _representation(path, headers),
                        self._registry_marker(path))
         etag = None
         extra: list[tuple[bytes, bytes]] = list(SECURITY_HEADERS)
@@ -133,13 +136,18 @@ class WsisMiddleware:
         return db.change_marker() if db.initialised() else -1
 
     def _store(self, key, status, headers, body) -> None:
-        if scope_too_big(body):
+        if scope_too_big(body) or len(body) > self.max_bytes:
             return
         gz = gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= 512 else None
         with self.lock:
+            old = self.cache.pop(key, None)
+            if old is not None:
+                self.cached_bytes -= _entry_bytes(old)
             self.cache[key] = (status, headers, body, gz)
-            while len(self.cache) > self.max_entries:
-                self.cache.popitem(last=False)
+            self.cached_bytes += _entry_bytes(self.cache[key])
+            # bounded in entries and in bytes (bodies plus gzip copies); the least recently stored go first
+            while self.cache and (len(self.cache) > self.max_entries or self.cached_bytes > self.max_bytes):
+                self.cached_bytes -= _entry_bytes(self.cache.popitem(last=False)[1])
 
     def _last_modified(self, rid: str) -> str:
         try:
@@ -147,6 +155,20 @@ class WsisMiddleware:
             return format_datetime(datetime.fromisoformat(created), usegmt=True)
         except (WsisError, KeyError, ValueError, OSError):
             return format_datetime(datetime(2025, 12, 17).astimezone(), usegmt=True)
+
+
+def _entry_bytes(entry: tuple) -> int:
+    _status, headers, body, gz = entry
+    return len(body) + (len(gz) if gz else 0) + sum(len(k) + len(v) for k, v in headers) + 200
+
+
+def _representation(path: str, headers: dict[str, str]) -> str:
+    """What the Accept header selects for ``path`` (only SDMX data negotiates; everything else: '')."""
+    if path.startswith("/sdmx/data"):
+        from wsis.web.sdmx.params import representation
+
+        return representation(headers.get("accept", ""))
+    return ""
 
 
 def scope_too_big(body: bytes) -> bool:
@@ -162,7 +184,9 @@ def _wants_json(request: Request) -> bool:
 
 def problem(err: WsisError) -> JSONResponse:
     """A WsisError as an RFC 9457 problem+json response."""
-    return JSONResponse(err.to_problem(), status_code=err.status, media_type="application/problem+json")
+    retry = err.extra.get("retry_after")
+    return JSONResponse(err.to_problem(), status_code=err.status, media_type="application/problem+json",
+                        headers={"Retry-After": str(retry)} if retry else None)
 
 
 def install_handlers(app: FastAPI) -> None:
@@ -251,4 +275,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(WsisMiddleware, settings=settings)
     app.add_middleware(GZipMiddleware, minimum_size=512, compresslevel=6)
+    install_guards(app, settings.max_body_bytes)
     return app

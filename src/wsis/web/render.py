@@ -71,9 +71,11 @@ def json_response(data: Any, status: int = 200) -> Response:
 
 
 def csv_response(df: pd.DataFrame, name: str) -> Response:
-    """A CSV download."""
+    """A CSV download (text cells that a spreadsheet would run as formulas start with an apostrophe)."""
+    from wsis.registry.cells import neutralise_frame
+
     buf = io.StringIO()
-    df.to_csv(buf, index=False)
+    neutralise_frame(df).to_csv(buf, index=False)
     return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"content-disposition": f'attachment; filename="{name}.csv"'})
 

@@ -9,10 +9,17 @@ from wsis.query import current_release
 from wsis.settings import get_settings
 
 
-def run(host: str | None = None, port: int | None = None, workers: int = 1) -> None:
-    """Serve ``create_app()`` on host:port; refuses to start before the first release is built."""
+def run(host: str | None = None, port: int | None = None, workers: int = 1, proxy_headers: bool | None = None,
+        forwarded_allow_ips: str | None = None) -> None:
+    """Serve ``create_app()`` on host:port; refuses to start before the first release is built.
+
+    Behind a reverse proxy, ``proxy_headers`` makes the client address (login throttling) and the scheme
+    (Secure cookies) come from ``X-Forwarded-For``/``-Proto``, trusted only from ``forwarded_allow_ips``.
+    """
     settings = get_settings()
     if current_release(settings) is None:
         raise WsisError("no-release", "no release has been built yet", hint="run `wsis build` first", status=404)
+    proxy = settings.proxy_headers if proxy_headers is None else proxy_headers
     uvicorn.run("wsis.web.app:create_app", factory=True, host=host or settings.host, port=port or settings.port,
-                workers=workers, log_level="warning", access_log=False, proxy_headers=False)
+                workers=workers, log_level="warning", access_log=False, proxy_headers=proxy,
+                forwarded_allow_ips=forwarded_allow_ips or settings.forwarded_allow_ips)

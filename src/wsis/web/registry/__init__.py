@@ -8,8 +8,11 @@ becomes problem+json.
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from wsis.settings import Settings, get_settings
+from wsis.web.limits import install_guards
+from wsis.web.registry.admin import staff
 from wsis.web.registry.api import api
 from wsis.web.registry.deps import install_error_handlers
 from wsis.web.registry.pages import pages
@@ -17,6 +20,7 @@ from wsis.web.registry.pages import pages
 router = APIRouter()
 router.include_router(api)
 router.include_router(pages)
+router.include_router(staff)
 
 
 def create_registry_app(settings: Settings | None = None) -> FastAPI:
@@ -25,7 +29,11 @@ def create_registry_app(settings: Settings | None = None) -> FastAPI:
                   docs_url="/api/v1/registry/docs", redoc_url=None)
     app.state.wsis_settings = settings or get_settings()
     app.include_router(router)
+    from wsis.web.app import STATIC  # the pages' stylesheet
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     install_error_handlers(app)
+    install_guards(app, app.state.wsis_settings.max_body_bytes)
     return app
 
 

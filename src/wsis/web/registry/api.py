@@ -11,9 +11,10 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from wsis.errors import WsisError
 from wsis.registry import auth, commitments, opendata, services, tracking
 from wsis.registry.db import Registry
-from wsis.registry.policy import Actor
+from wsis.registry.policy import Actor, require
 from wsis.registry.schemas import (
     CommitmentIn,
+    CommitmentPatch,
     DeliverablePatch,
     InitiativeIn,
     InitiativePatch,
@@ -102,13 +103,15 @@ def initiative_versions(ident: Id, reg: Reg, actor: Who) -> dict[str, Any]:
 
 
 @api.get("/duplicates", summary="Likely duplicates of a title and organisation")
-def duplicates(reg: Reg, title: Annotated[str, Query(min_length=3, max_length=300)],
+def duplicates(reg: Reg, actor: Who, title: Annotated[str, Query(min_length=3, max_length=300)],
                organisation: Annotated[str, Query(max_length=300)] = "") -> dict[str, Any]:
-    """Public and pending entries with a similar title and organisation (titles only)."""
+    """Entries with a similar title and organisation (titles only): public ones and the caller's own
+    (every entry for moderators). Needs a contributor account."""
+    require(actor, "duplicates.check")
     if "\x00" in title + organisation:
         raise WsisError("bad-text", "text must not contain NUL characters", column="title", status=422)
     with reg.read() as s:
-        rows = services.find_duplicates(s, [title], organisation)
+        rows = services.find_duplicates(s, [title], organisation, viewer=actor)
     return {"data": rows, "count": len(rows), "next": None}
 
 
@@ -141,6 +144,25 @@ def get_commitment(ident: Id, reg: Reg, actor: Who) -> dict[str, Any]:
     return {"data": commitments.get_commitment(reg, actor, ident)}
 
 
+@api.patch("/commitments/{ident}", summary="Edit a commitment")
+def patch_commitment(ident: Id, body: CommitmentPatch, reg: Reg, actor: Who) -> dict[str, Any]:
+    """Change a commitment (owner or moderator); an owner's change goes back to moderation."""
+    return {"data": commitments.update_commitment(reg, actor, ident, body)}
+
+
+@api.post("/commitments/{ident}/reports/{report_id}/moderation", summary="Approve or reject a progress report")
+def moderate_report(ident: Id, report_id: Id, body: ModerationIn, reg: Reg, actor: Who) -> dict[str, Any]:
+    """Moderators (never the report's author or the commitment's owner) publish or reject a report."""
+    return {"data": commitments.moderate_report(reg, actor, ident, report_id, body)}
+
+
+@api.get("/moderation/reports", summary="Progress reports awaiting moderation")
+def report_queue(reg: Reg, actor: Who) -> dict[str, Any]:
+    """Pending progress reports, oldest first (moderators)."""
+    rows = commitments.pending_reports(reg, actor)
+    return {"data": rows, "count": len(rows), "next": None}
+
+
 @api.delete("/commitments/{ident}", status_code=204, summary="Delete a commitment (soft)")
 def delete_commitment(ident: Id, reg: Reg, actor: Who) -> Response:
     """Soft-delete a commitment (owner or admin)."""
@@ -156,7 +178,7 @@ def moderate_commitment(ident: Id, body: ModerationIn, reg: Reg, actor: Who) -> 
 
 @api.post("/commitments/{ident}/reports", status_code=201, summary="File a progress report")
 def add_report(ident: Id, body: ProgressIn, reg: Reg, actor: Who) -> dict[str, Any]:
-    """A dated progress update (owner or moderator)."""
+    """A dated progress update (owner or moderator); public once a moderator approves it."""
     return {"data": commitments.add_progress_report(reg, actor, ident, body)}
 
 

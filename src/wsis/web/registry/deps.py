@@ -18,6 +18,10 @@ from wsis.settings import Settings, get_settings
 SESSION_COOKIE = "wsis_session"
 ANON_COOKIE = "wsis_csrf"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+INT_RANGE_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal", "int_parsing",
+                    "int_from_float"}
+ID_MAX = 2**31 - 1
+OFFSET_MAX = 10**7
 
 
 @dataclass
@@ -111,7 +115,9 @@ def secure_cookie(request: Request) -> bool:
 
 def problem(err: WsisError) -> JSONResponse:
     """A ``WsisError`` as an RFC 9457 problem+json response."""
-    return JSONResponse(err.to_problem(), status_code=err.status, media_type="application/problem+json")
+    retry = err.extra.get("retry_after")
+    return JSONResponse(err.to_problem(), status_code=err.status, media_type="application/problem+json",
+                        headers={"Retry-After": str(retry)} if retry else None)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -136,6 +142,9 @@ def install_error_handlers(app: FastAPI) -> None:
             errors.append({"column": ".".join(loc[1:]) or (loc[0] if loc else ""), "where": loc[:1],
                            "message": str(e.get("msg", ""))})
         first = errors[0] if errors else {"column": None, "message": "invalid request"}
-        err = WsisError("invalid-request", first["message"], column=first["column"] or None, status=422,
+        # a path or query number out of range is a bad request (400); a bad body stays 422
+        status = 400 if any(e.get("type") in INT_RANGE_ERRORS and e.get("loc", ("",))[0] in ("path", "query")
+                            for e in exc.errors()) else 422
+        err = WsisError("invalid-request", first["message"], column=first["column"] or None, status=status,
                         extra={"errors": errors})
         return problem(err)

@@ -3,10 +3,10 @@ moderation queue, action-line page, deliverables and road maps."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from pathlib import Path as FsPath
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
@@ -19,6 +19,8 @@ from wsis.registry.schemas import InitiativeIn, ModerationIn
 from wsis.settings import get_settings
 from wsis.web.registry.deps import (
     ANON_COOKIE,
+    ID_MAX,
+    OFFSET_MAX,
     SESSION_COOKIE,
     caller,
     check_csrf,
@@ -30,7 +32,8 @@ from wsis.web.registry.deps import (
 from wsis.web.registry.i18n import LANGS, RTL, _, pick_lang
 
 pages = APIRouter(prefix="/registry", include_in_schema=False)
-templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+templates = Jinja2Templates(directory=str(FsPath(__file__).with_name("templates")))
+PageId = Annotated[int, Path(ge=1, le=ID_MAX)]
 FILTERS = ("action_lines", "countries", "groups", "sdg_targets", "gdc_objectives", "stakeholder_group", "status")
 
 
@@ -72,16 +75,19 @@ def browse(request: Request) -> HTMLResponse:
     filters = {k: qp.get(k) or None for k in FILTERS}
     q = (qp.get("q") or "")[:200].replace("\x00", "")
     try:
-        offset = max(0, int(qp.get("offset", "0")))
+        offset = int(qp.get("offset", "0")[:12])
     except ValueError:
-        offset = 0
+        offset = -1
+    if not 0 <= offset <= OFFSET_MAX:
+        raise WsisError("bad-parameter", "offset is not a number between 0 and 10000000", column="offset",
+                        expected="0 to 10000000", status=400)
     page = services.list_initiatives(registry(request), q=q or None, limit=20, offset=offset, **filters)
     return render(request, "browse.html", lang, q=q, page=page, filters=filters,
                   vocab=vocabulary(registry(request)))
 
 
 @pages.get("/initiatives/{ident}", response_class=HTMLResponse)
-def initiative_page(request: Request, ident: int) -> HTMLResponse:
+def initiative_page(request: Request, ident: PageId) -> HTMLResponse:
     """One entry."""
     lang = _lang(request)
     item = services.get_initiative(registry(request), caller(request).actor, ident, lang)
@@ -121,6 +127,7 @@ async def submit_post(request: Request) -> HTMLResponse:
     values = {k: form.get(k, "") for k in ("lang", "title", "description", "organisation", "stakeholder_group",
                                            "organisation_country", "sdg_targets", "status", "start_date",
                                            "end_date", "links", "contact_name", "contact_email")}
+    values["contact_public"] = form.get("contact_public") == "yes"
     for k in ("countries", "action_lines", "gdc_objectives", "groups"):
         values[k] = form.getlist(k)
     if not actor.authenticated:
@@ -135,7 +142,8 @@ async def submit_post(request: Request) -> HTMLResponse:
             "status": values["status"] or "ongoing", "start_date": values["start_date"] or None,
             "end_date": values["end_date"] or None,
             "links": [s.strip() for s in str(values["links"]).splitlines() if s.strip()],
-            "contact_name": values["contact_name"], "contact_email": values["contact_email"]}
+            "contact_name": values["contact_name"], "contact_email": values["contact_email"],
+            "contact_public": values["contact_public"]}
     errors: list[dict[str, str]] = []
     try:
         res = services.submit_initiative(registry(request), actor, InitiativeIn.model_validate(data))
@@ -196,20 +204,25 @@ def moderation_page(request: Request) -> HTMLResponse:
     """The moderation queue (moderators)."""
     lang = _lang(request)
     items = services.moderation_queue(registry(request), caller(request).actor)
-    return render(request, "moderation.html", lang, items=items)
+    reports = commitments.pending_reports(registry(request), caller(request).actor)
+    return render(request, "moderation.html", lang, items=items, reports=reports)
 
 
-@pages.post("/moderation/{ident}")
-async def moderation_post(request: Request, ident: int):
-    """Approve or reject one entry from the queue."""
-    form = await _form(request)
-    check_csrf(request, form.get("csrf_token"))
+def decision_of(form) -> ModerationIn:
+    """The moderation decision posted by a queue form (422 unless approve or reject)."""
     try:
-        decision = ModerationIn(decision=form.get("decision", ""), reason=form.get("reason", ""))
+        return ModerationIn(decision=form.get("decision", ""), reason=form.get("reason", ""))
     except ValidationError as exc:
         raise WsisError("bad-decision", "decision must be approve or reject", column="decision",
                         status=422) from exc
-    services.moderate_initiative(registry(request), caller(request).actor, ident, decision)
+
+
+@pages.post("/moderation/{ident}")
+async def moderation_post(request: Request, ident: PageId):
+    """Approve or reject one entry from the queue."""
+    form = await _form(request)
+    check_csrf(request, form.get("csrf_token"))
+    services.moderate_initiative(registry(request), caller(request).actor, ident, decision_of(form))
     return RedirectResponse(f"/registry/moderation?lang={_lang(request, form.get('ui'))}", status_code=303)
 
 

@@ -135,16 +135,23 @@ def parse_datetime(v: str | None) -> datetime | None:
     return t if t.tzinfo else t.astimezone()
 
 
-def _accepted(request: Request) -> str:
-    """The data format the Accept header asks for (the first one served, in the client's order; the
-    structure-specific one when any will do); 406 when it names only formats this service does not make."""
-    accept = request.headers.get("accept", "").strip()
-    types = [part.split(";")[0].strip().lower() for part in accept.split(",") if part.strip()]
+def representation(accept: str) -> str:
+    """The data format an Accept header selects: the first one served, in the client's order; the
+    structure-specific one when any will do; ``""`` when it names only formats this service does not make.
+    The response cache keys on this, never on the raw header, so odd Accept headers share one entry."""
+    types = [part.split(";")[0].strip().lower() for part in accept.strip().split(",") if part.strip()]
     for t in types:
         if t in SERVED_TYPES:
             return SERVED_TYPES[t]
-    if not types:
-        return "structurespecific"
+    return "" if types else "structurespecific"
+
+
+def _accepted(request: Request) -> str:
+    """The negotiated data format; 406 when the Accept header names only formats this service does not make."""
+    accept = request.headers.get("accept", "").strip()
+    fmt = representation(accept)
+    if fmt:
+        return fmt
     raise WsisError("sdmx-not-acceptable", f"cannot answer in {accept[:80]!r}", column="Accept",
                     expected=", ".join(list(SERVED_TYPES)[:3]), status=406)
 
