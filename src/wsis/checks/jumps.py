@@ -27,7 +27,11 @@ class YearOnYearJump(Check):
             ratio = np.maximum(o["OBS_VALUE"], prev) / np.minimum(o["OBS_VALUE"], prev)
         big = np.where(pt, (o["OBS_VALUE"] - prev).abs() > MAX_POINTS,
                        (ratio > MAX_FACTOR) & (np.minimum(o["OBS_VALUE"], prev) > 1))
-        mask = same & big
+        # a change across a series break (a new framework) is not a jump
+        breaks = {(c, y) for c, ind in ctx.catalogue.indicators.items() for y in ind.breaks}
+        crosses = np.array([(i, y) in breaks for i, y in zip(o["INDICATOR"], o["TIME_PERIOD"], strict=True)],
+                           dtype=bool) if breaks else False
+        mask = same & big & ~crosses
         for _ind, g in o[mask].groupby("INDICATOR"):
             yield from self.first_rows(g, g.index == g.index, ctx, "warning",
                                        "jump to {OBS_VALUE} in {TIME_PERIOD} for {REF_AREA} ({n} such jumps)")

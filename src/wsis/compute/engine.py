@@ -23,7 +23,7 @@ import ibis
 import pandas as pd
 
 DIMS = ["SEX", "AGE", "URBANISATION", "INCOME_WEALTH_QUANTILE", "EDUCATION_LEV", "DISABILITY_STATUS",
-        "TYPE_SKILL", "TYPE_SPEED"]
+        "TYPE_SKILL", "TYPE_SPEED", "GEO_SCOPE"]
 RULES = ("popw_mean", "per100", "sum", "median", "mean")
 KEYS = ["INDICATOR", "group", "year", *DIMS]
 OUT_COLUMNS = [*KEYS, "value", "coverage", "n", "n_imputed", "rule"]

@@ -16,7 +16,7 @@ import pandas as pd
 from wsis.reference import load_frameworks
 
 DEFAULT_YEAR = 2025
-DIMS_T = ("AGE", "INCOME_WEALTH_QUANTILE", "EDUCATION_LEV", "DISABILITY_STATUS", "TYPE_SKILL", "TYPE_SPEED")
+DIMS_T = ("AGE", "INCOME_WEALTH_QUANTILE", "EDUCATION_LEV", "DISABILITY_STATUS", "TYPE_SKILL", "TYPE_SPEED", "GEO_SCOPE")
 
 # (paragraph, figure indicator text) -> how to read it from a release
 FIGURE_MAP: dict[tuple[int, str], dict] = {

@@ -16,7 +16,8 @@ import pandas as pd
 
 from wsis import __version__
 from wsis.catalogue import Catalogue
-from wsis.compute.aggregates import AGG_DATASET, POP, compute_aggregates, to_observations
+from wsis.compute.aggregates import AGG_DATASET, AGG_POPW_DATASET, POP, compute_aggregates, to_observations
+from wsis.compute.derived import BWPU_DATASET, bandwidth_per_user
 from wsis.compute.gaps import GAP_DATASET, GAP_KINDS, compute_gaps, gap_codes
 from wsis.settings import Settings
 
@@ -36,7 +37,8 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> Non
 def _dataset_row(did: str, title: str, n: int) -> pd.DataFrame:
     return pd.DataFrame([{"DATASET_ID": did, "provider": "wsis", "adapter": "compute", "publisher": "WSIS Monitor",
                           "title": title, "licence": "as the source datasets", "path": None, "sha256": None,
-                          "size": 0, "vintage": f"computed {__version__}", "n_obs": n, "skipped": ""}])
+                          "size": 0, "vintage": f"computed {__version__}", "n_obs": n, "skipped": "",
+                          "source_kind": "computed", "source_kind_detail": ""}])
 
 
 def derive(con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: Catalogue, areas=None) -> dict:
@@ -48,13 +50,21 @@ def derive(con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: Catalo
         # the manifest says why it has no aggregates or gaps.
         return {"aggregates": 0, "gaps": 0, "skipped": f"no population series ({POP}) to weight aggregates; "
                 "add wdi/population_SP.POP.TOTL_*.csv or fetch wb:SP.POP.TOTL"}
+    bwpu = bandwidth_per_user(con)
+    _insert(con, "observations", bwpu)
+    _insert(con, "datasets", _dataset_row(BWPU_DATASET, "International bandwidth per Internet user, derived by "
+                                          "WSIS Monitor (IT_INTL_BWTH x 1e6 / Internet users)", len(bwpu)))
     aggs = compute_aggregates(con, settings, catalogue)
     pop_ds = con.execute("SELECT min(DATASET_ID) FROM preferred WHERE INDICATOR = ?", [POP]).fetchall()[0][0]
     rows = to_observations(aggs, catalogue, settings.coverage_threshold, settings.income_classification, pop_ds) \
         if len(aggs) else pd.DataFrame()
     _insert(con, "observations", rows)
     _insert(con, "datasets", _dataset_row(AGG_DATASET, "Group aggregates (population-weighted means, sums, "
-                                          "medians, means) computed by WSIS Monitor", len(rows)))
+                                          "medians, means, ratios, shares, distinct events) computed by WSIS "
+                                          "Monitor", int((rows["DATASET_ID"] == AGG_DATASET).sum()) if len(rows) else 0))
+    _insert(con, "datasets", _dataset_row(AGG_POPW_DATASET, "Population-weighted variant of the group means of "
+                                          "index scores, computed by WSIS Monitor",
+                                          int((rows["DATASET_ID"] == AGG_POPW_DATASET).sum()) if len(rows) else 0))
     base = sorted(set(rows["INDICATOR"])) if len(rows) else []
     ranks = pd.DataFrame({"INDICATOR": base, "provider": "wsis", "rank": WSIS_RANK_AFTER_PUBLISHED})
     _insert(con, "provider_rank", ranks)

@@ -31,7 +31,7 @@ from wsis.reference.areas import AreaReference
 from wsis.release.schema import PREFERRED_VIEW, TABLES_DDL
 from wsis.release.store import clean_stale, releases_dir, switch_current
 from wsis.settings import Settings, get_settings
-from wsis.sources.base import OBS_COLUMNS, TRACE, Provenance, SourceData, sha256_file
+from wsis.sources.base import OBS_COLUMNS, TRACE, Provenance, SourceData, read_source_kinds, sha256_file
 from wsis.sources.registry import dataset_id_for, discover, read_source
 from wsis.sources.sdg import read_local
 
@@ -56,6 +56,7 @@ def read_all(data_dir: Path, settings: Settings, catalogue: Catalogue, areas: Ar
     files, skipped = discover(data_dir, catalogue)
     prov_file = data_dir / "fetch_provenance.json"
     fetched = json.loads(prov_file.read_text(encoding="utf-8")).get("files", {}) if prov_file.exists() else {}
+    kinds = read_source_kinds(data_dir)
     out: list[SourceData] = []
     # pandas parses with the GIL released, so two threads keep both cores of a small machine busy.
     with Progress(disable=not progress, transient=True) as bar, ThreadPoolExecutor(max_workers=2) as pool:
@@ -63,7 +64,8 @@ def read_all(data_dir: Path, settings: Settings, catalogue: Catalogue, areas: Ar
         futures = []
         for path, prov, spec in files:
             rel = path.relative_to(data_dir).as_posix()
-            futures.append(pool.submit(read_source, path, prov, spec, catalogue, areas, rel, fetched.get(rel)))
+            futures.append(pool.submit(read_source, path, prov, spec, catalogue, areas, rel, fetched.get(rel),
+                                       kinds.get(rel)))
         for fut in futures:  # in file order, so the first error reported is deterministic
             out.append(fut.result())
             bar.update(task, advance=1, description=f"read {out[-1].provenance.path[:50]}")
@@ -77,7 +79,8 @@ def read_all(data_dir: Path, settings: Settings, catalogue: Catalogue, areas: Ar
             out.append(SourceData(Provenance(
                 dataset_id=did, provider="local", adapter="local", publisher=meta.get("publisher", prov.publisher),
                 title=meta.get("title", path.stem), licence=meta.get("licence", prov.licence), path=str(path),
-                sha256=sha256_file(path), size=path.stat().st_size, vintage=str(meta.get("vintage", "local"))),
+                sha256=sha256_file(path), size=path.stat().st_size, vintage=str(meta.get("vintage", "local")),
+                source_kind="local"),
                 frame))
     return out, skipped
 
@@ -93,7 +96,12 @@ def check_inputs(sources: list[SourceData], catalogue: Catalogue, areas: AreaRef
     obs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*OBS_COLUMNS, *TRACE])
     paths = {s.provenance.dataset_id: s.provenance.path for s in sources}
     ctx = CheckContext(catalogue, areas, paths)
-    return quarantine(obs, run_checks(obs, ctx), ctx, catalogue.known_issues)
+    obs, findings = quarantine(obs, run_checks(obs, ctx), ctx, catalogue.known_issues)
+    # findings an adapter reports itself (unmatched country names, duplicated rows kept once)
+    for s in sources:
+        for f in s.frame.attrs.get("findings") or []:
+            findings.append(Finding(**f, dataset_id=s.provenance.dataset_id, file=s.provenance.path))
+    return obs, findings
 
 
 def build_release(settings: Settings | None = None, data_dir: Path | None = None, progress: bool = False) -> dict:
@@ -172,7 +180,13 @@ def _write_tables(con, obs, sources, catalogue, areas, findings, rid) -> None:
     if len(ds):
         con.register("ds_df", ds)
         con.execute("INSERT INTO datasets SELECT dataset_id, provider, adapter, publisher, title, licence, path, "
-                    "sha256, size, vintage, n_obs, skipped FROM ds_df")
+                    "sha256, size, vintage, n_obs, skipped, source_kind, source_kind_detail FROM ds_df")
+    events = [s.frame.attrs["events"].assign(DATASET_ID=s.provenance.dataset_id) for s in sources
+              if s.frame.attrs.get("events") is not None]
+    if events:
+        con.register("ev_df", pd.concat(events, ignore_index=True))
+        con.execute("INSERT INTO events SELECT DATASET_ID, event_id, iso3, year, geo_scope FROM ev_df")
+        con.unregister("ev_df")
     ind = pd.DataFrame([{"INDICATOR": i.code, "name": i.name, "unit": i.unit, "definition": i.definition,
                          "higher_is_better": i.higher_is_better, "sdg": i.sdg, "action_lines": i.action_lines,
                          "aggregation": i.aggregation, "derived": False} for i in catalogue.indicators.values()])

@@ -16,6 +16,7 @@ CREATE TABLE observations (
     DISABILITY_STATUS VARCHAR NOT NULL DEFAULT '_T',
     TYPE_SKILL VARCHAR NOT NULL DEFAULT '_T',
     TYPE_SPEED VARCHAR NOT NULL DEFAULT '_T',
+    GEO_SCOPE VARCHAR NOT NULL DEFAULT '_T',
     OBS_VALUE DOUBLE,
     UNIT_MEASURE VARCHAR,
     UNIT_MULT INTEGER DEFAULT 0,
@@ -39,10 +40,10 @@ CREATE TABLE observations (
 # two vintage families (e.g. the World Bank's 2024 file and Gapminder's 2025 copy of the same ITU series)
 # are never spliced into one line. Within that provider, each year comes from its newest vintage.
 _SERIES = ("o.INDICATOR, o.REF_AREA, o.SEX, o.AGE, o.URBANISATION, o.INCOME_WEALTH_QUANTILE, o.EDUCATION_LEV, "
-           "o.DISABILITY_STATUS, o.TYPE_SKILL, o.TYPE_SPEED")
+           "o.DISABILITY_STATUS, o.TYPE_SKILL, o.TYPE_SPEED, o.GEO_SCOPE")
 _JOIN = " AND ".join(f"b.{c} = o.{c}" for c in ("INDICATOR", "REF_AREA", "SEX", "AGE", "URBANISATION",
                                                  "INCOME_WEALTH_QUANTILE", "EDUCATION_LEV", "DISABILITY_STATUS",
-                                                 "TYPE_SKILL", "TYPE_SPEED"))
+                                                 "TYPE_SKILL", "TYPE_SPEED", "GEO_SCOPE"))
 PREFERRED_VIEW = f"""
 CREATE VIEW preferred AS
 WITH series AS (
@@ -74,7 +75,10 @@ TABLES_DDL = [
     OBSERVATIONS_DDL,
     """CREATE TABLE datasets (DATASET_ID VARCHAR PRIMARY KEY, provider VARCHAR, adapter VARCHAR, publisher VARCHAR,
         title VARCHAR, licence VARCHAR, path VARCHAR, sha256 VARCHAR, size BIGINT, vintage VARCHAR, n_obs BIGINT,
-        skipped VARCHAR)""",
+        skipped VARCHAR, source_kind VARCHAR, source_kind_detail VARCHAR)""",
+    # Events behind event-count series (one row per event and affected country; iso3 null when unmatched),
+    # so group values count each event once.
+    "CREATE TABLE events (DATASET_ID VARCHAR, event_id VARCHAR, iso3 VARCHAR, year INTEGER, geo_scope VARCHAR)",
     """CREATE TABLE indicators (INDICATOR VARCHAR PRIMARY KEY, name VARCHAR, unit VARCHAR, definition VARCHAR,
         higher_is_better BOOLEAN, sdg VARCHAR, action_lines VARCHAR[], aggregation VARCHAR, derived BOOLEAN)""",
     "CREATE TABLE provider_rank (INDICATOR VARCHAR, provider VARCHAR, rank INTEGER)",
