@@ -20,6 +20,7 @@ from wsis.sources.names import NameMatcher, unmatched_findings
 from wsis.sources.registry import AdapterContext, adapter
 
 SCORE_HEADERS = ("Score", "Total", "Total Score", "{year} Total")
+SUMMARY_ROWS = {"average", "mean", "median", "total"}   # rows of the ranking table that are not countries
 FRAMEWORK = {2019: "2019 framework, 0-10 scale", 2025: "2025 framework"}
 
 
@@ -60,6 +61,7 @@ def read_gairi(path: Path, ctx: AdapterContext) -> pd.DataFrame:
     body.columns = ["name", "score"]
     body["_ROW"] = range(hdr + 2, hdr + 2 + len(body))
     body = body[body["name"].notna() & body["name"].str.strip().ne("")]
+    body = body[~body["name"].str.strip().str.lower().isin(SUMMARY_ROWS)]
     vals = pd.to_numeric(body["score"], errors="coerce")
     bad = vals.isna() & body["score"].notna()
     top = 10.0 if year == 2019 else 100.0
