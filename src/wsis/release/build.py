@@ -189,9 +189,20 @@ def _write_tables(con, obs, sources, catalogue, areas, findings, rid) -> None:
         con.unregister("ev_df")
     ind = pd.DataFrame([{"INDICATOR": i.code, "name": i.name, "unit": i.unit, "definition": i.definition,
                          "higher_is_better": i.higher_is_better, "sdg": i.sdg, "action_lines": i.action_lines,
-                         "aggregation": i.aggregation, "derived": False} for i in catalogue.indicators.values()])
+                         "aggregation": i.aggregation, "derived": False, "source": i.source, "licence": i.licence,
+                         # action line -> citation of the mapping, as JSON
+                         "action_line_refs": json.dumps(i.action_line_refs, ensure_ascii=False) if i.action_line_refs
+                         else None, "scope": i.scope, "caveat": i.caveat, "breaks": i.breaks,
+                         "derivation": i.derivation} for i in catalogue.indicators.values()])
     con.register("ind_df", ind)
     con.execute("INSERT INTO indicators SELECT * FROM ind_df")
+    defs = [(i.code, lang, d) for i in catalogue.indicators.values() for lang, d in i.definitions.items()]
+    if defs:
+        con.executemany("INSERT INTO indicator_definitions VALUES (?, ?, ?)", defs)
+    gaps = [(line, m["measurement"], m["custodian"]) for line, spec in catalogue.action_lines.items()
+            for m in (spec or {}).get("missing") or []]
+    if gaps:
+        con.executemany("INSERT INTO action_line_gaps VALUES (?, ?, ?)", gaps)
     names = [(i.code, lang, nm) for i in catalogue.indicators.values() for lang, nm in i.names.items()]
     if names:
         con.executemany("INSERT INTO indicator_names VALUES (?, ?, ?)", names)

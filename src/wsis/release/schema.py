@@ -80,7 +80,12 @@ TABLES_DDL = [
     # so group values count each event once.
     "CREATE TABLE events (DATASET_ID VARCHAR, event_id VARCHAR, iso3 VARCHAR, year INTEGER, geo_scope VARCHAR)",
     """CREATE TABLE indicators (INDICATOR VARCHAR PRIMARY KEY, name VARCHAR, unit VARCHAR, definition VARCHAR,
-        higher_is_better BOOLEAN, sdg VARCHAR, action_lines VARCHAR[], aggregation VARCHAR, derived BOOLEAN)""",
+        higher_is_better BOOLEAN, sdg VARCHAR, action_lines VARCHAR[], aggregation VARCHAR, derived BOOLEAN,
+        source VARCHAR, licence VARCHAR, action_line_refs VARCHAR, scope VARCHAR, caveat VARCHAR,
+        breaks INTEGER[], derivation VARCHAR)""",
+    "CREATE TABLE indicator_definitions (INDICATOR VARCHAR, lang VARCHAR, definition VARCHAR)",
+    # measurements an action line still lacks, and who publishes them (catalogue/action_lines.yaml)
+    "CREATE TABLE action_line_gaps (action_line VARCHAR, measurement VARCHAR, custodian VARCHAR)",
     "CREATE TABLE provider_rank (INDICATOR VARCHAR, provider VARCHAR, rank INTEGER)",
     "CREATE TABLE indicator_names (INDICATOR VARCHAR, lang VARCHAR, name VARCHAR)",
     """CREATE TABLE areas (code VARCHAR PRIMARY KEY, kind VARCHAR, group_type VARCHAR, m49 VARCHAR, iso2 VARCHAR,
