@@ -286,7 +286,7 @@ def to_observations(aggs: pd.DataFrame, catalogue: Catalogue, threshold: float,
     if pop_dataset:
         src = src.where(~weighted, src + ";" + pop_dataset)
     out = pd.DataFrame({
-        "DATASET_ID": a["dataset"] if "dataset" in a else AGG_DATASET, "INDICATOR": a["INDICATOR"],
+        "DATASET_ID": a.get("dataset", AGG_DATASET), "INDICATOR": a["INDICATOR"],
         "REF_AREA": a["group"],
         "TIME_PERIOD": a["year"].astype("int32"),
         **{d: a[d] for d in DIMS},

@@ -16,7 +16,6 @@ from wsis.sources.base import make_frame, read_csv_strict, to_number, year_colum
 from wsis.sources.registry import AdapterContext, adapter
 
 
-
 @adapter("gci_long")
 def read_gci(path: Path, ctx: AdapterContext) -> pd.DataFrame:
     """GCI overall score and pillars per economy (one edition per file)."""

@@ -112,7 +112,20 @@ def read_source(path: Path, provider: Provider, spec: FileSpec, catalogue: Catal
     """Read one file with its adapter and attach provenance (from ``wsis fetch``'s record when given)."""
     # Import the adapter modules so they register (kept here to avoid import cycles).
     from wsis.sources import (  # noqa: F401
-        a4ai, ddf, egov, gairi, gci, itu, itu_policy, open_sdg, sdg, sdmx_reader, shutdowns, unicef, wdi)
+        a4ai,
+        ddf,
+        egov,
+        gairi,
+        gci,
+        itu,
+        itu_policy,
+        open_sdg,
+        sdg,
+        sdmx_reader,
+        shutdowns,
+        unicef,
+        wdi,
+    )
 
     if spec.adapter not in ADAPTERS:
         raise WsisError("unknown-adapter", f"no adapter named {spec.adapter!r}", file=rel)
