@@ -34,14 +34,19 @@ def test_mirror_builds_without_errors(full):
     assert any("quarantined" in f["message"] for f in m["findings"])
 
 
+def _wsis_query(s, *args) -> list[dict]:
+    """``wsis query ... --format json`` in a subprocess against the release under ``s.home``."""
+    env = os.environ | {"WSIS_HOME": str(s.home), "WSIS_DATA_DIR": str(s.data_dir)}
+    r = subprocess.run([sys.executable, "-m", "wsis.cli.main", "query", *args, "--format", "json"],
+                       capture_output=True, text=True, env=env, timeout=120, check=True)
+    return json.loads(r.stdout)
+
+
 def test_acceptance_queries_via_cli(full):
     s, _ = full
-    env = os.environ | {"WSIS_HOME": str(s.home), "WSIS_DATA_DIR": str(s.data_dir)}
 
     def q(*args):
-        r = subprocess.run([sys.executable, "-m", "wsis.cli.main", "query", *args, "--format", "json"],
-                           capture_output=True, text=True, env=env, timeout=120, check=True)
-        return json.loads(r.stdout)
+        return _wsis_query(s, *args)
 
     (ken,) = q("IT_USE_ii99", "--area", "KEN", "--year", "2022")
     assert ken["OBS_VALUE"] == pytest.approx(40.8137, abs=1e-4)
@@ -68,15 +73,9 @@ def test_vintages_of_internet_use_stay_apart(full):
 def test_beyond_connectivity_acceptance_via_cli(full):
     """Issue 12's acceptance values, asked the way a user asks them (``wsis query``)."""
     s, m = full
-    env = os.environ | {"WSIS_HOME": str(s.home), "WSIS_DATA_DIR": str(s.data_dir)}
-
-    def q(*args):
-        r = subprocess.run([sys.executable, "-m", "wsis.cli.main", "query", *args, "--format", "json"],
-                           capture_output=True, text=True, env=env, timeout=120, check=True)
-        return json.loads(r.stdout)
 
     def one(*args, **dims):
-        rows = [r for r in q(*args) if all(r[k] == v for k, v in dims.items())]
+        rows = [r for r in _wsis_query(s, *args) if all(r[k] == v for k, v in dims.items())]
         assert len(rows) == 1, rows
         return rows[0]
 

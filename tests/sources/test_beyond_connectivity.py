@@ -2,22 +2,11 @@
 
 import pandas as pd
 import pytest
+from tests.sources.conftest import read_rel as _read
 
-from wsis.catalogue import load_catalogue
 from wsis.reference import load_areas
 from wsis.sources.names import NameMatcher, normalise
 from wsis.sources.registry import match_spec, read_source
-
-
-@pytest.fixture(scope="module")
-def env(shared_data):
-    return load_catalogue(), load_areas(shared_data), shared_data
-
-
-def _read(env, rel):
-    cat, areas, root = env
-    prov, spec = match_spec(cat, rel)
-    return read_source(root / rel, prov, spec, cat, areas, rel)
 
 
 def _value(frame, **key):
