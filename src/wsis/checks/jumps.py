@@ -29,8 +29,9 @@ class YearOnYearJump(Check):
                        (ratio > MAX_FACTOR) & (np.minimum(o["OBS_VALUE"], prev) > 1))
         # a change across a series break (a new framework) is not a jump
         breaks = {(c, y) for c, ind in ctx.catalogue.indicators.items() for y in ind.breaks}
-        crosses = np.array([(i, y) in breaks for i, y in zip(o["INDICATOR"], o["TIME_PERIOD"], strict=True)],
-                           dtype=bool) if breaks else False
+        crosses = np.zeros(len(o), dtype=bool)
+        for code, year in breaks:
+            crosses |= ((o["INDICATOR"] == code) & (o["TIME_PERIOD"] == year)).to_numpy()
         mask = same & big & ~crosses
         for _ind, g in o[mask].groupby("INDICATOR"):
             yield from self.first_rows(g, g.index == g.index, ctx, "warning",

@@ -240,13 +240,10 @@ def compute_aggregates(con: duckdb.DuckDBPyConnection, settings: Settings, catal
     out = aggregate(tables["values"], tables["members"], tables["weights"],
                     {k: rules[k] for k in present if rules[k] in RULES})
     out["dataset"] = AGG_DATASET
-    variants = {k: v for k in present for v in catalogue.indicators[k].variants}
-    if variants:
-        var = aggregate(tables["values"], tables["members"], tables["weights"], variants)
-        out = pd.concat([out, var.assign(dataset=AGG_POPW_DATASET)], ignore_index=True)
     own = _own_rule_aggregates(con, names, catalogue, present)
     if len(own):
-        out = pd.concat([out, own.assign(dataset=AGG_DATASET)], ignore_index=True)
+        own["dataset"] = own["dataset"].fillna(AGG_DATASET) if "dataset" in own else AGG_DATASET
+        out = pd.concat([out, own], ignore_index=True)
     used = con.execute("SELECT INDICATOR, string_agg(DISTINCT DATASET_ID, ';' ORDER BY DATASET_ID) "
                        "FROM _wsis_values GROUP BY 1").fetchall()
     out["derived_from"] = out["INDICATOR"].map(dict(used))
@@ -263,15 +260,24 @@ def _own_rule_aggregates(con: duckdb.DuckDBPyConnection, names: dict[str, str], 
              if i.aggregation == "ratio" and len(i.ratio_of) == 2 and i.ratio_of[0] in present}
     yes = [k for k in present if inds[k].aggregation == "share_yes"]
     events = [k for k in present if inds[k].aggregation == "distinct_events"]
-    if not (ratio or yes or events):
+    popw = [k for k in present if "popw_mean" in inds[k].variants]
+    if not (ratio or yes or events or popw):
         return pd.DataFrame()
-    values, members, weights = (con.execute(f"SELECT * FROM {names[k]}").df()
-                                for k in ("values", "members", "weights"))
-    values = values[~values["imputed"].astype(bool)]
-    parts = [own_rules.ratio_aggregates(values, members, weights, ratio), own_rules.share_yes(values, members, weights, yes)]
-    for code in events:
-        ds = [r[0] for r in con.execute("SELECT DISTINCT DATASET_ID FROM preferred WHERE INDICATOR = ?", [code]).fetchall()]
-        parts.append(own_rules.distinct_events(con, members, code, ds))
+    # only the series these rules read, their years, and the memberships and weights of those years
+    codes = sorted({c for n, d, _ in ratio.values() for c in (n, d)} | set(yes) | set(popw))
+    v, m, w = names["values"], names["members"], names["weights"]
+    values = con.execute(f"SELECT * FROM {v} WHERE NOT imputed AND INDICATOR IN ({_in(codes)})", codes).df()
+    yrs = f"year IN (SELECT DISTINCT year FROM {v} WHERE INDICATOR IN ({_in(codes)}))"
+    members = con.execute(f"SELECT * FROM {m} WHERE {yrs}", codes).df()
+    weights = con.execute(f"SELECT * FROM {w} WHERE {yrs}", codes).df()
+    parts = [own_rules.ratio_aggregates(values, members, weights, ratio), own_rules.share_yes(values, members, weights, yes),
+             own_rules.popw_mean(values, members, weights, popw).assign(dataset=AGG_POPW_DATASET)]
+    if events:
+        current = con.execute(f'SELECT DISTINCT "group", iso3 FROM {m}').df()
+        for code in events:
+            ds = [r[0] for r in con.execute("SELECT DISTINCT DATASET_ID FROM preferred WHERE INDICATOR = ?",
+                                            [code]).fetchall()]
+            parts.append(own_rules.distinct_events(con, current, code, ds))
     parts = [p for p in parts if len(p)]
     return own_rules.finite(pd.concat(parts, ignore_index=True)) if parts else pd.DataFrame()
 

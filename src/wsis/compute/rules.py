@@ -65,6 +65,23 @@ def ratio_aggregates(values: pd.DataFrame, members: pd.DataFrame, weights: pd.Da
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=OUT_COLUMNS)
 
 
+def popw_mean(values: pd.DataFrame, members: pd.DataFrame, weights: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    """Population-weighted mean of the members with a value (the variant of unweighted index means);
+    coverage is the population share of those members."""
+    v = _totals_only(values)
+    v = v[v["INDICATOR"].isin(codes)].merge(members, on=["iso3", "year"]).merge(weights, on=["iso3", "year"])
+    if v.empty:
+        return pd.DataFrame(columns=OUT_COLUMNS)
+    v["vw"] = v["value"] * v["pop"]
+    g = v.groupby(["INDICATOR", "group", "year"], as_index=False).agg(num=("vw", "sum"), w=("pop", "sum"),
+                                                                      n=("iso3", "count"))
+    g = g[g["w"] > 0].merge(_totals(members, weights), on=["group", "year"])
+    g["value"] = g["num"] / g["w"]
+    g["coverage"] = g["w"] / g["total_w"]
+    return pd.concat([_finish(x.drop(columns="INDICATOR"), c, "popw_mean") for c, x in g.groupby("INDICATOR")],
+                     ignore_index=True)
+
+
 def share_yes(values: pd.DataFrame, members: pd.DataFrame, weights: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     """Percentage of members answering yes (1) among those answering, per group and year."""
     v = _totals_only(values)
