@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from wsis.compute.engine import DIMS
-from wsis.compute.rules import distinct_events, ratio_aggregates, share_yes
+from wsis.compute.rules import distinct_events, popw_mean, ratio_aggregates, share_yes
 
 
 def _values(rows):
@@ -59,3 +59,10 @@ def test_events_are_counted_once_per_group():
     nat = out[out["GEO_SCOPE"] == "NAT"].set_index("group")["value"]
     assert nat["G"] == 1
     assert (out["coverage"] == 1.0).all() and set(out["rule"]) == {"distinct_events"}
+
+
+def test_population_weighted_variant_of_index_means():
+    v = _values([("EGDI", "A", 2019, 0.9), ("EGDI", "B", 2019, 0.5)])          # C has no score
+    out = popw_mean(v, MEMBERS, WEIGHTS, ["EGDI"]).set_index("group")
+    assert out.loc["G", "value"] == pytest.approx((0.9 * 1e6 + 0.5 * 3e6) / 4e6)   # 0.6, the plain mean is 0.7
+    assert out.loc["G", "coverage"] == pytest.approx(0.4) and out.loc["G", "rule"] == "popw_mean"
