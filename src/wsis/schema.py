@@ -3,9 +3,10 @@ and the six UN languages of the interface, the data and the report. Nothing here
 
 from __future__ import annotations
 
-# Dimensions as in the UN SDG global database DSD, plus skill and speed types.
+# Dimensions as in the UN SDG global database DSD, plus skill and speed types, and the geographic scope of
+# an event (GEO_SCOPE: NAT national, SUBNAT sub-national).
 DIMENSIONS = ("INDICATOR", "REF_AREA", "TIME_PERIOD", "SEX", "AGE", "URBANISATION", "INCOME_WEALTH_QUANTILE",
-              "EDUCATION_LEV", "DISABILITY_STATUS", "TYPE_SKILL", "TYPE_SPEED")
+              "EDUCATION_LEV", "DISABILITY_STATUS", "TYPE_SKILL", "TYPE_SPEED", "GEO_SCOPE")
 # The breakdown dimensions: every dimension but the indicator, the area and the year.
 DISAGG = tuple(d for d in DIMENSIONS if d not in ("INDICATOR", "REF_AREA", "TIME_PERIOD"))
 ATTRIBUTES = ("UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "NATURE", "SOURCE_DETAIL", "COMMENT_OBS")

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -61,3 +62,13 @@ def test_figures_cover_paras_20_to_22(cli_home, settings):
     assert "coverage" in women["why"] and women["coverage"] == pytest.approx(0.5)
     res = _run("figures", "--format", "csv")
     assert res.exit_code == 0 and "Internet use, rural areas worldwide" in res.output
+
+
+def test_para_97_forums_are_listed_as_not_measurable(cli_home, settings):
+    rel, _ = cli_home
+    tab = fact_check(rel, settings.data_dir, paras=(97,))
+    (row,) = tab.itertuples()
+    assert row.stated_value == 170 and row.qualifier == "more than"
+    assert row.why.startswith("not measurable from the release") and "IGF" in row.why and pd.isna(row.release_value)
+    res = _run("figures", "--format", "csv")
+    assert res.exit_code == 0 and "not measurable from the release" in res.output

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
-from wsis.compute.progress import assess, assess_series, classify, measures, project
+from wsis.compute.progress import assess, assess_series, classify, measures, project, since_last_break
 from wsis.compute.targets import Target
 from wsis.errors import WsisError
 
@@ -94,7 +95,21 @@ def test_assess_release(tiny_release):
     use = df[df["indicator"] == "IT_USE_ii99"]
     assert set(use["method"]) == {"unsd", "statcan", "unsd2022", "projection"}
     assert (use["base_year"] == 2015).all() and (use["latest_value"] == 90).all()
-    school = df[df["indicator"] == "IT_SCH_CONN"]
+    school = df[df["target_id"] == "every_school_connected"]
     assert len(school) == 4 and (school["category"] == "no data").all() and school["latest_value"].isna().all()
     with pytest.raises(WsisError):
         assess(rel, area="NOPE")
+
+
+def test_no_progress_across_a_series_break():
+    # AI_GAIRI-like: 2019 on a 0-10 scale, 2020-2024 on 0-100, 2025 a new framework.
+    years = [2019, 2020, 2021, 2022, 2023, 2024, 2025]
+    values = [5.7, 43.7, 45.5, 40.4, 40.2, 43.6, 52.6]
+    s = pd.Series(values, index=years)
+    assert since_last_break(s, [2020, 2025]).index.tolist() == [2025]
+    assert since_last_break(s.loc[:2024], [2020, 2025]).index.tolist() == [2020, 2021, 2022, 2023, 2024]
+    assert since_last_break(s, []).index.tolist() == years
+    r = assess_series(years, values, UP, "unsd", breaks=[2020, 2025])
+    assert r["category"] == "insufficient data" and r["n_points"] == 1   # one year since the 2025 break
+    r = assess_series(years[:-1], values[:-1], UP, "unsd", breaks=[2020, 2025])
+    assert r["base_year"] == 2020 and r["years_used"] == "2020-2024 (5 points)"   # 2019 (0-10 scale) never used

@@ -70,7 +70,8 @@ def test_bad_file(name, published):
     assert _tree_hash(s.releases_dir) == before
 
 
-@pytest.mark.parametrize("name", ["wdi_latin1.csv", "itu_unknown_series.csv", "sdmx_entity_bomb.xml"])
+@pytest.mark.parametrize("name", ["wdi_latin1.csv", "itu_unknown_series.csv", "sdmx_entity_bomb.xml",
+                                  "gairi_truncated.xlsx"])
 def test_cli_exit_code_and_one_line(name, published, tmp_path, shared_data):
     case = CASES[name]
     data = make_data_dir(tmp_path / "data", shared_data)

@@ -2,23 +2,13 @@
 
 
 import pytest
+from tests.sources.conftest import read_rel
 
-from wsis.catalogue import load_catalogue
-from wsis.reference import load_areas
 from wsis.sources.open_sdg import age_code
-from wsis.sources.registry import discover, match_spec, read_source
+from wsis.sources.registry import discover
 from wsis.sources.sdmx_reader import message_frame, read_message
 
-
-@pytest.fixture(scope="module")
-def env(shared_data):
-    return load_catalogue(), load_areas(shared_data), shared_data
-
-
-def _read(env, rel):
-    cat, areas, root = env
-    prov, spec = match_spec(cat, rel)
-    return read_source(root / rel, prov, spec, cat, areas, rel)
+_read = read_rel
 
 
 def test_every_observation_file_is_read_or_explained(env):

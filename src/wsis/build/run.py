@@ -36,7 +36,7 @@ from wsis.release.schema import PREFERRED_VIEW, TABLES_DDL
 from wsis.release.store import clean_stale, insert_frame, releases_dir, switch_current
 from wsis.schema import OBS_COLUMNS, TRACE
 from wsis.settings import Settings, get_settings
-from wsis.sources.base import Provenance, SourceData, sha256_file
+from wsis.sources.base import Provenance, SourceData, read_source_kinds, sha256_file
 from wsis.sources.mirror import open_data_dir
 from wsis.sources.registry import dataset_id_for, discover, read_source
 from wsis.sources.sdg import read_local
@@ -61,6 +61,7 @@ def read_all(data_dir: Path, settings: Settings, catalogue: Catalogue, areas: Ar
     files, skipped = discover(data_dir, catalogue)
     prov_file = data_dir / "fetch_provenance.json"
     fetched = json.loads(prov_file.read_text(encoding="utf-8")).get("files", {}) if prov_file.exists() else {}
+    kinds = read_source_kinds(data_dir)
     out: list[SourceData] = []
     # pandas parses with the GIL released, so two threads keep both cores of a small machine busy.
     with Progress(disable=not progress, transient=True) as bar, ThreadPoolExecutor(max_workers=2) as pool:
@@ -68,7 +69,8 @@ def read_all(data_dir: Path, settings: Settings, catalogue: Catalogue, areas: Ar
         futures = []
         for path, prov, spec in files:
             rel = path.relative_to(data_dir).as_posix()
-            futures.append(pool.submit(read_source, path, prov, spec, catalogue, areas, rel, fetched.get(rel)))
+            futures.append(pool.submit(read_source, path, prov, spec, catalogue, areas, rel, fetched.get(rel),
+                                       kinds.get(rel)))
         for fut in futures:  # in file order, so the first error reported is deterministic
             out.append(fut.result())
             bar.update(task, advance=1, description=f"read {out[-1].provenance.path[:50]}")
@@ -82,7 +84,8 @@ def read_all(data_dir: Path, settings: Settings, catalogue: Catalogue, areas: Ar
             out.append(SourceData(Provenance(
                 dataset_id=did, provider="local", adapter="local", publisher=meta.get("publisher", prov.publisher),
                 title=meta.get("title", path.stem), licence=meta.get("licence", prov.licence), path=str(path),
-                sha256=sha256_file(path), size=path.stat().st_size, vintage=str(meta.get("vintage", "local"))),
+                sha256=sha256_file(path), size=path.stat().st_size, vintage=str(meta.get("vintage", "local")),
+                source_kind="local"),
                 frame))
     return out, skipped
 
@@ -98,7 +101,12 @@ def check_inputs(sources: list[SourceData], catalogue: Catalogue, areas: AreaRef
     obs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*OBS_COLUMNS, *TRACE])
     paths = {s.provenance.dataset_id: s.provenance.path for s in sources}
     ctx = CheckContext(catalogue, areas, paths)
-    return quarantine(obs, run_checks(obs, ctx), ctx, catalogue.known_issues)
+    obs, findings = quarantine(obs, run_checks(obs, ctx), ctx, catalogue.known_issues)
+    # findings an adapter reports itself (unmatched country names, duplicated rows kept once)
+    for s in sources:
+        for f in s.frame.attrs.get("findings") or []:
+            findings.append(Finding(**f, dataset_id=s.provenance.dataset_id, file=s.provenance.path))
+    return obs, findings
 
 
 def build_release(settings: Settings | None = None, data_dir: Path | None = None, progress: bool = False) -> dict:
@@ -177,10 +185,25 @@ def _write_tables(con, obs, sources, catalogue, areas, findings, rid) -> None:
     insert_frame(con, "observations", obs)
     ds = pd.DataFrame([s.provenance.as_dict() | {"n_obs": len(s.frame), "skipped": s.skipped} for s in sources])
     insert_frame(con, "datasets", ds.rename(columns={"dataset_id": "DATASET_ID"}))
+    events = [s.frame.attrs["events"].assign(DATASET_ID=s.provenance.dataset_id) for s in sources
+              if s.frame.attrs.get("events") is not None]
+    if events:
+        insert_frame(con, "events", pd.concat(events, ignore_index=True))
     ind = pd.DataFrame([{"INDICATOR": i.code, "name": i.name, "unit": i.unit, "definition": i.definition,
                          "higher_is_better": i.higher_is_better, "sdg": i.sdg, "action_lines": i.action_lines,
-                         "aggregation": i.aggregation, "derived": False} for i in catalogue.indicators.values()])
+                         "aggregation": i.aggregation, "derived": False, "source": i.source, "licence": i.licence,
+                         # action line -> citation of the mapping, as JSON
+                         "action_line_refs": json.dumps(i.action_line_refs, ensure_ascii=False) if i.action_line_refs
+                         else None, "scope": i.scope, "caveat": i.caveat, "breaks": i.breaks,
+                         "derivation": i.derivation} for i in catalogue.indicators.values()])
     insert_frame(con, "indicators", ind)
+    defs = [(i.code, lang, d) for i in catalogue.indicators.values() for lang, d in i.definitions.items()]
+    if defs:
+        con.executemany("INSERT INTO indicator_definitions VALUES (?, ?, ?)", defs)
+    gaps = [(line, m["measurement"], m["custodian"]) for line, spec in catalogue.action_lines.items()
+            for m in (spec or {}).get("missing") or []]
+    if gaps:
+        con.executemany("INSERT INTO action_line_gaps VALUES (?, ?, ?)", gaps)
     names = [(i.code, lang, nm) for i in catalogue.indicators.values() for lang, nm in i.names.items()]
     if names:
         con.executemany("INSERT INTO indicator_names VALUES (?, ?, ?)", names)

@@ -78,11 +78,11 @@ def all_checks() -> list[Check]:
     from wsis.checks.coverage import CoverageGap
     from wsis.checks.duplicates import DuplicateKey
     from wsis.checks.jumps import YearOnYearJump
-    from wsis.checks.ranges import NegativeCount, PercentRange
+    from wsis.checks.ranges import NegativeCount, PercentRange, ScoreRange
     from wsis.checks.units import UnitMismatch
     from wsis.checks.unknown_codes import UnknownArea, UnknownIndicator
 
-    return [UnknownIndicator(), UnknownArea(), DuplicateKey(), PercentRange(), NegativeCount(), UnitMismatch(),
+    return [UnknownIndicator(), UnknownArea(), DuplicateKey(), PercentRange(), ScoreRange(), NegativeCount(), UnitMismatch(),
             YearOnYearJump(), CoverageGap()]
 
 

@@ -27,7 +27,12 @@ class YearOnYearJump(Check):
             ratio = np.maximum(o["OBS_VALUE"], prev) / np.minimum(o["OBS_VALUE"], prev)
         big = np.where(pt, (o["OBS_VALUE"] - prev).abs() > MAX_POINTS,
                        (ratio > MAX_FACTOR) & (np.minimum(o["OBS_VALUE"], prev) > 1))
-        mask = same & big
+        # a change across a series break (a new framework) is not a jump
+        breaks = {(c, y) for c, ind in ctx.catalogue.indicators.items() for y in ind.breaks}
+        crosses = np.zeros(len(o), dtype=bool)
+        for code, year in breaks:
+            crosses |= ((o["INDICATOR"] == code) & (o["TIME_PERIOD"] == year)).to_numpy()
+        mask = same & big & ~crosses
         for _ind, g in o[mask].groupby("INDICATOR"):
             yield from self.first_rows(g, g.index == g.index, ctx, "warning",
                                        "jump to {OBS_VALUE} in {TIME_PERIOD} for {REF_AREA} ({n} such jumps)")

@@ -24,6 +24,24 @@ class PercentRange(Check):
                                    "percentage {OBS_VALUE} is outside 0-100 ({n} values); expected 0 <= value <= 100")
 
 
+class ScoreRange(Check):
+    """An index score outside the range its catalogue entry states (e.g. GCI 0-100, EGDI 0-1)."""
+
+    name = "score-range"
+
+    def mask(self, obs, ctx):
+        """Rows whose value lies outside their indicator's ``value_range``."""
+        lo = obs["INDICATOR"].map({c: i.value_range[0] for c, i in ctx.catalogue.indicators.items() if i.value_range})
+        hi = obs["INDICATOR"].map({c: i.value_range[1] for c, i in ctx.catalogue.indicators.items() if i.value_range})
+        return lo.notna() & ((obs["OBS_VALUE"] < lo) | (obs["OBS_VALUE"] > hi + 1e-9))
+
+    def run(self, obs, ctx):
+        """Error per dataset with its first out-of-range score."""
+        yield from self.first_rows(obs, self.mask(obs, ctx), ctx, "error",
+                                   "{INDICATOR} score {OBS_VALUE} is outside the range the publisher states "
+                                   "({n} values); expected a score within the index's scale")
+
+
 class NegativeCount(Check):
     """A negative count, rate or price."""
 

@@ -113,10 +113,11 @@ def query(indicator: str,
         k, v = d.split("=", 1)
         dims[k.strip().upper()] = v.strip()
     df = rel.observations(indicator, areas=area, years=year, dims=dims, all_vintages=all_vintages)
-    cols = [*DIMENSIONS, "OBS_VALUE", "UNIT_MEASURE", "OBS_STATUS", "COVERAGE", "METHOD", "DATASET_ID"]
+    cols = [*DIMENSIONS, "OBS_VALUE", "UNIT_MEASURE", "OBS_STATUS", "COMMENT_OBS", "COVERAGE", "METHOD", "DATASET_ID",
+            "source_kind"]
     if fmt == "table":  # hide all-total breakdown columns to keep the table readable
         cols = [c for c in cols if c not in df or not (df[c].isin(["_T"]).all() or df[c].isna().all())
-                or c in ("INDICATOR", "REF_AREA", "TIME_PERIOD", "OBS_VALUE", "DATASET_ID")]
+                or c in ("INDICATOR", "REF_AREA", "TIME_PERIOD", "OBS_VALUE", "DATASET_ID", "source_kind")]
     if df.empty and fmt == "table":
         Console(stderr=True).print("no observations match")
         return

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from wsis.catalogue import Catalogue
-from wsis.compute.engine import DIMS, aggregate
+from wsis.compute import rules as own_rules
+from wsis.compute.engine import DIMS, RULES, aggregate
 from wsis.errors import WsisError
 from wsis.settings import Settings
 
@@ -24,6 +25,8 @@ GROUP_TYPES = ("world", "m49_region", "m49_subregion", "m49_intermediate", "itu_
                "wb_region")
 POP = "SP_POP_TOTL"
 AGG_DATASET = "wsis:derived/aggregates"
+# The population-weighted variant of index scores (catalogue `variants`), kept apart from the main rule.
+AGG_POPW_DATASET = "wsis:derived/aggregates_popw"
 IMPUTE_MODES = ("none", "interpolate", "nearest", "both")
 
 
@@ -234,7 +237,13 @@ def compute_aggregates(con: duckdb.DuckDBPyConnection, settings: Settings, catal
         frames = {k: con.execute(f"SELECT * FROM {n}").df() for k, n in names.items()}
         be = ibis_backend(None, which)
         tables = load_frames(be, frames["values"], frames["members"], frames["weights"])
-    out = aggregate(tables["values"], tables["members"], tables["weights"], {k: rules[k] for k in present})
+    out = aggregate(tables["values"], tables["members"], tables["weights"],
+                    {k: rules[k] for k in present if rules[k] in RULES})
+    out["dataset"] = AGG_DATASET
+    own = _own_rule_aggregates(con, names, catalogue, present)
+    if len(own):
+        own["dataset"] = own["dataset"].fillna(AGG_DATASET) if "dataset" in own else AGG_DATASET
+        out = pd.concat([out, own], ignore_index=True)
     used = con.execute("SELECT INDICATOR, string_agg(DISTINCT DATASET_ID, ';' ORDER BY DATASET_ID) "
                        "FROM _wsis_values GROUP BY 1").fetchall()
     out["derived_from"] = out["INDICATOR"].map(dict(used))
@@ -243,20 +252,53 @@ def compute_aggregates(con: duckdb.DuckDBPyConnection, settings: Settings, catal
     return out
 
 
+def _own_rule_aggregates(con: duckdb.DuckDBPyConnection, names: dict[str, str], catalogue: Catalogue,
+                         present: list[str]) -> pd.DataFrame:
+    """Group values of the series whose rule is not an engine rule (ratio, share_yes, distinct_events)."""
+    inds = {k: catalogue.indicators[k] for k in catalogue.indicators}
+    ratio = {k: (i.ratio_of[0], i.ratio_of[1], i.scale) for k, i in inds.items()
+             if i.aggregation == "ratio" and len(i.ratio_of) == 2 and i.ratio_of[0] in present}
+    yes = [k for k in present if inds[k].aggregation == "share_yes"]
+    events = [k for k in present if inds[k].aggregation == "distinct_events"]
+    popw = [k for k in present if "popw_mean" in inds[k].variants]
+    if not (ratio or yes or events or popw):
+        return pd.DataFrame()
+    # only the series these rules read, their years, and the memberships and weights of those years
+    codes = sorted({c for n, d, _ in ratio.values() for c in (n, d)} | set(yes) | set(popw))
+    v, m, w = names["values"], names["members"], names["weights"]
+    values = con.execute(f"SELECT * FROM {v} WHERE NOT imputed AND INDICATOR IN ({_in(codes)})", codes).df()
+    yrs = f"year IN (SELECT DISTINCT year FROM {v} WHERE INDICATOR IN ({_in(codes)}))"
+    members = con.execute(f"SELECT * FROM {m} WHERE {yrs}", codes).df()
+    weights = con.execute(f"SELECT * FROM {w} WHERE {yrs}", codes).df()
+    parts = [own_rules.ratio_aggregates(values, members, weights, ratio), own_rules.share_yes(values, members, weights, yes),
+             own_rules.popw_mean(values, members, weights, popw).assign(dataset=AGG_POPW_DATASET)]
+    if events:
+        current = con.execute(f'SELECT DISTINCT "group", iso3 FROM {m}').df()
+        for code in events:
+            ds = [r[0] for r in con.execute("SELECT DISTINCT DATASET_ID FROM preferred WHERE INDICATOR = ?",
+                                            [code]).fetchall()]
+            parts.append(own_rules.distinct_events(con, current, code, ds))
+    parts = [p for p in parts if len(p)]
+    return own_rules.finite(pd.concat(parts, ignore_index=True)) if parts else pd.DataFrame()
+
+
 def to_observations(aggs: pd.DataFrame, catalogue: Catalogue, threshold: float,
                     classification: str, pop_dataset: str | None) -> pd.DataFrame:
     """Aggregates at or above the coverage threshold, as rows of the ``observations`` table."""
     a = aggs[(aggs["coverage"] >= threshold - 1e-12) & aggs["value"].notna()]
     units = {c: i.unit for c, i in catalogue.indicators.items()}
-    weighted = a["rule"].isin(["popw_mean", "per100", "sum"])
+    weighted = a["rule"].isin(["popw_mean", "per100", "sum", "ratio"])
     src = a["derived_from"].fillna("")
     if pop_dataset:
         src = src.where(~weighted, src + ";" + pop_dataset)
     out = pd.DataFrame({
-        "DATASET_ID": AGG_DATASET, "INDICATOR": a["INDICATOR"], "REF_AREA": a["group"],
+        "DATASET_ID": a.get("dataset", AGG_DATASET), "INDICATOR": a["INDICATOR"],
+        "REF_AREA": a["group"],
         "TIME_PERIOD": a["year"].astype("int32"),
         **{d: a[d] for d in DIMS},
-        "OBS_VALUE": a["value"].astype("float64"), "UNIT_MEASURE": a["INDICATOR"].map(units), "UNIT_MULT": 0,
+        "OBS_VALUE": a["value"].astype("float64"),
+        # a share of yes answers is a percentage, whatever the unit of the country answers
+        "UNIT_MEASURE": a["INDICATOR"].map(units).where(a["rule"] != "share_yes", "PT"), "UNIT_MULT": 0,
         "OBS_STATUS": np.where(a["n_imputed"] > 0, "E", "A"), "NATURE": "C",
         "SOURCE_DETAIL": "WSIS Monitor group aggregate",
         "COMMENT_OBS": ("countries with data: " + a["n"].astype(str) + " (imputed " + a["n_imputed"].astype(str)

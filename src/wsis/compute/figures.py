@@ -16,7 +16,7 @@ import pandas as pd
 from wsis.reference import load_frameworks
 
 DEFAULT_YEAR = 2025
-DIMS_T = ("AGE", "INCOME_WEALTH_QUANTILE", "EDUCATION_LEV", "DISABILITY_STATUS", "TYPE_SKILL", "TYPE_SPEED")
+DIMS_T = ("AGE", "INCOME_WEALTH_QUANTILE", "EDUCATION_LEV", "DISABILITY_STATUS", "TYPE_SKILL", "TYPE_SPEED", "GEO_SCOPE")
 
 # (paragraph, figure indicator text) -> how to read it from a release
 FIGURE_MAP: dict[tuple[int, str], dict] = {
@@ -42,6 +42,10 @@ FIGURE_MAP: dict[tuple[int, str], dict] = {
     (22, "Mobile phone use, men aged 10+"):
         {"indicator": "IT_MOB_OWN", "area": "WLD", "SEX": "M",
          "note": "the release has mobile-phone ownership (SDG 5.b.1), the document cites use"},
+    (97, "National, regional and youth IGF initiatives"):
+        {"not_measurable": "a count of IGF national, regional and youth initiatives (NRIs) kept by the IGF "
+                           "Secretariat, not a country statistic: no provider publishes it as data, the data "
+                           "mirror holds no NRI file (README section 7.8) and no catalogue series measures it"},
     (22, "Internet use, women"): {"indicator": "IT_USE_ii99", "area": "WLD", "SEX": "F"},
     (22, "Internet use, men"): {"indicator": "IT_USE_ii99", "area": "WLD", "SEX": "M"},
 }
@@ -96,6 +100,8 @@ def _check(release, fig: dict, spec: dict | None) -> dict:
         "qualifier": fig.get("qualifier", ""), "stated_year": fig.get("year") or "", "dataset": "", "why": ""}
     if spec is None:
         return row | {"indicator": "", "area": "", "why": "not tracked: no matching indicator in the catalogue"}
+    if spec.get("not_measurable"):
+        return row | {"indicator": "", "area": "", "why": "not measurable from the release: " + spec["not_measurable"]}
     ind, area = spec["indicator"], spec["area"]
     sex, urb = spec.get("SEX", "_T"), spec.get("URBANISATION", "_T")
     row |= {"indicator": ind + (f" [SEX={sex}]" if sex != "_T" else "") + (f" [URBANISATION={urb}]"

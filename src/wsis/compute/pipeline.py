@@ -20,7 +20,8 @@ import pandas as pd
 
 from wsis import __version__
 from wsis.catalogue import Catalogue
-from wsis.compute.aggregates import AGG_DATASET, POP, compute_aggregates, to_observations
+from wsis.compute.aggregates import AGG_DATASET, AGG_POPW_DATASET, POP, compute_aggregates, to_observations
+from wsis.compute.derived import BWPU_DATASET, bandwidth_per_user
 from wsis.compute.gaps import GAP_DATASET, GAP_KINDS, compute_gaps, gap_codes
 from wsis.settings import Settings
 
@@ -38,7 +39,8 @@ class Derived:
 def _dataset_row(did: str, title: str, n: int) -> pd.DataFrame:
     return pd.DataFrame([{"DATASET_ID": did, "provider": "wsis", "adapter": "compute", "publisher": "WSIS Monitor",
                           "title": title, "licence": "as the source datasets", "path": None, "sha256": None,
-                          "size": 0, "vintage": f"computed {__version__}", "n_obs": n, "skipped": ""}])
+                          "size": 0, "vintage": f"computed {__version__}", "n_obs": n, "skipped": "",
+                          "source_kind": "computed", "source_kind_detail": ""}])
 
 
 def has_population(con: duckdb.DuckDBPyConnection) -> bool:
@@ -52,6 +54,16 @@ def no_population_summary() -> dict:
             "add wdi/population_SP.POP.TOTL_*.csv or fetch wb:SP.POP.TOTL"}
 
 
+def bandwidth_frames(con: duckdb.DuckDBPyConnection) -> Derived:
+    """International bandwidth per Internet user, derived from the bandwidth and the number of users (written
+    before the aggregates, which aggregate it like any country series)."""
+    bwpu = bandwidth_per_user(con)
+    return Derived({"observations": bwpu,
+                    "datasets": _dataset_row(BWPU_DATASET, "International bandwidth per Internet user, derived by "
+                                             "WSIS Monitor (IT_INTL_BWTH x 1e6 / Internet users)", len(bwpu))},
+                   {"bandwidth_per_user": int(len(bwpu))})
+
+
 def aggregate_frames(con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: Catalogue) -> Derived:
     """Group aggregates as observations, their dataset row and the ``wsis`` provider ranks."""
     t0 = time.perf_counter()
@@ -61,8 +73,14 @@ def aggregate_frames(con: duckdb.DuckDBPyConnection, settings: Settings, catalog
         if len(aggs) else pd.DataFrame()
     base = sorted(set(rows["INDICATOR"])) if len(rows) else []
     tables = {"observations": rows,
-              "datasets": _dataset_row(AGG_DATASET, "Group aggregates (population-weighted means, sums, "
-                                       "medians, means) computed by WSIS Monitor", len(rows)),
+              "datasets": pd.concat([
+                  _dataset_row(AGG_DATASET, "Group aggregates (population-weighted means, sums, medians, means, "
+                               "ratios, shares, distinct events) computed by WSIS Monitor",
+                               int((rows["DATASET_ID"] == AGG_DATASET).sum()) if len(rows) else 0),
+                  _dataset_row(AGG_POPW_DATASET, "Population-weighted variant of the group means of index "
+                               "scores, computed by WSIS Monitor",
+                               int((rows["DATASET_ID"] == AGG_POPW_DATASET).sum()) if len(rows) else 0)],
+                  ignore_index=True),
               "provider_rank": pd.DataFrame({"INDICATOR": base, "provider": "wsis",
                                              "rank": WSIS_RANK_AFTER_PUBLISHED})}
     summary = {"aggregates": int(len(rows)), "aggregates_below_coverage": int(len(aggs) - len(rows)),

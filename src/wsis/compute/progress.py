@@ -26,9 +26,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from wsis.catalogue import load_catalogue
 from wsis.compute.targets import Target, load_targets
 from wsis.errors import WsisError
-from wsis.schema import totals_where
+from wsis.schema import DISAGG, TOTAL
 
 METHODS = ("unsd", "statcan", "unsd2022", "projection")
 BASE_YEAR = 2015
@@ -115,15 +116,26 @@ def _transform(target: Target, v: np.ndarray) -> np.ndarray:
     return np.maximum(v, 1 / v) if target.direction == "band" else v
 
 
+def since_last_break(s: pd.Series, breaks: list[int] | tuple[int, ...] = ()) -> pd.Series:
+    """The part of a year-indexed series in the framework segment of its latest year: a change, trend or
+    progress is never computed across a series break (a year in ``breaks`` starts a new framework)."""
+    if s.empty or not breaks:
+        return s
+    starts = [b for b in breaks if b <= int(s.index[-1])]
+    return s[s.index >= max(starts)] if starts else s
+
+
 def assess_series(years, values, target: Target, method: str = "unsd", base_year: int = BASE_YEAR,
-                  bounded: bool | None = None, T: int | None = None) -> dict:
-    """Assess one series (years, values) against a target under a method; one result row (dict)."""
+                  bounded: bool | None = None, T: int | None = None, breaks: list[int] | tuple[int, ...] = ()) -> dict:
+    """Assess one series (years, values) against a target under a method; one result row (dict).
+
+    Only the years since the series' last break (``breaks``) are used."""
     if method not in METHODS:
         raise WsisError("bad-method", f"unknown progress method {method!r}", column="--method",
                         expected=" | ".join(METHODS))
     T = T or target.year
     s = pd.Series(np.asarray(values, dtype=float), index=np.asarray(years, dtype=int)).dropna().sort_index()
-    s = s[s.index <= T]
+    s = since_last_break(s[s.index <= T], breaks)
     row = dict.fromkeys(COLUMNS, np.nan) | {"target_id": target.id, "indicator": target.indicator,
                                            "method": method, "target_value": target.value, "years_used": "",
                                            "n_points": int(len(s))}
@@ -163,8 +175,9 @@ def assess_series(years, values, target: Target, method: str = "unsd", base_year
     return row | {"category": classify(method, m, True, hib)}
 
 
-def _series(release, indicators: list[str], area: str | None) -> pd.DataFrame:
-    where = totals_where()
+def _series(release, indicators: list[str], area: str | None, dims: dict[str, str] | None = None) -> pd.DataFrame:
+    dims = dims or {}
+    where = " AND ".join(f"{d} = '{dims.get(d, TOTAL)}'" for d in DISAGG)
     params: list = list(indicators)
     q = (f"SELECT INDICATOR, REF_AREA, TIME_PERIOD, OBS_VALUE FROM preferred WHERE {where} "
          f"AND OBS_VALUE IS NOT NULL AND INDICATOR IN ({','.join('?' * len(indicators))})")
@@ -191,10 +204,14 @@ def assess(release, area: str | None = None, indicator: str | None = None, metho
         if not known:
             raise WsisError("unknown-area", f"unknown area {area!r}", column="--area",
                             expected="an ISO3 code or a group code such as LDC", status=404)
-    data = _series(release, [t.indicator for t in targets], area)
+    catalogue = load_catalogue()
     rows = []
     for t in targets:
-        sub = data[data["INDICATOR"] == t.indicator]
+        sub = _series(release, [t.indicator], t.area or area, t.dims)
+        if t.area and area and area != t.area:
+            continue
+        ind = catalogue.indicators.get(t.indicator)
+        breaks = ind.breaks if ind else []
         if sub.empty:
             for mth in methods:
                 rows.append(dict.fromkeys(COLUMNS, np.nan) | {
@@ -203,7 +220,8 @@ def assess(release, area: str | None = None, indicator: str | None = None, metho
             continue
         for code, g in sub.groupby("REF_AREA"):
             for mth in methods:
-                r = assess_series(g["TIME_PERIOD"].to_numpy(), g["OBS_VALUE"].to_numpy(), t, mth, base_year)
+                r = assess_series(g["TIME_PERIOD"].to_numpy(), g["OBS_VALUE"].to_numpy(), t, mth, base_year,
+                                  breaks=breaks)
                 rows.append(r | {"area": code})
     out = pd.DataFrame(rows, columns=COLUMNS)
     for c in ("base_year", "latest_year", "n_points"):

@@ -26,6 +26,8 @@ class Target(BaseModel):
     low: float | None = None
     high: float | None = None
     citation: str
+    dims: dict[str, str] = {}       # breakdown the target applies to (e.g. EDUCATION_LEV); others are totals
+    area: str | None = None         # a global or regional target applies to that area only
 
     @property
     def higher_is_better(self) -> bool | None:

@@ -95,3 +95,37 @@ def summarise(table: pd.DataFrame) -> pd.DataFrame:
                           "mean_abs": [table["diff"].abs().mean()], "max_abs": [table["diff"].abs().max()]},
                          index=["all"])
     return pd.concat([g, total]).reset_index(names="group")
+
+
+EWASTE = {"EN_EWT_GENPCAP": ("EN_EWT_GENV", "SP_POP_TOTL", 1000.0), "EN_EWT_RCYR": ("EN_EWT_RCYV", "EN_EWT_GENV", 100.0),
+          "EN_EWT_RCYPCAP": ("EN_EWT_RCYV", "SP_POP_TOTL", 1000.0)}
+
+
+def ewaste_validation(release, min_coverage: float = 0.0) -> pd.DataFrame:
+    """The e-waste ratio rule rebuilt from a release's country rows, beside UNSD's published World and
+    regional rows of the same files (one row per group, year and series, whatever the coverage)."""
+    from wsis.compute.rules import ratio_aggregates
+
+    tot = " AND ".join(f"o.{d} = '_T'" for d in DIMS)
+    values = release.sql(
+        f"SELECT o.INDICATOR, o.REF_AREA AS iso3, o.TIME_PERIOD AS year, o.OBS_VALUE AS value FROM preferred o "
+        f"JOIN areas a ON a.code = o.REF_AREA AND a.kind = 'country' WHERE {tot} AND o.OBS_VALUE IS NOT NULL AND "
+        f"o.INDICATOR IN ('EN_EWT_GENV', 'EN_EWT_RCYV')")
+    for d in DIMS:
+        values[d] = "_T"
+    years = sorted(values["year"].unique())
+    members = release.sql("SELECT m.\"group\", m.iso3 FROM group_members m JOIN areas a ON a.code = m.\"group\" "
+                          "WHERE a.group_type IN ('world', 'm49_region', 'm49_subregion')")
+    members = members.merge(pd.DataFrame({"year": years}), how="cross")
+    weights = release.sql(f"SELECT o.REF_AREA AS iso3, o.TIME_PERIOD AS year, o.OBS_VALUE AS pop FROM preferred o "
+                          f"WHERE o.INDICATOR = 'SP_POP_TOTL' AND {tot}")
+    ours = ratio_aggregates(values, members, weights, EWASTE)
+    published = release.sql(
+        "SELECT o.INDICATOR, o.REF_AREA AS \"group\", o.TIME_PERIOD AS year, o.OBS_VALUE AS published "
+        "FROM observations o JOIN datasets d USING (DATASET_ID) WHERE d.provider = 'unsd' AND o.INDICATOR IN "
+        "('EN_EWT_GENPCAP', 'EN_EWT_RCYR', 'EN_EWT_RCYPCAP')")
+    out = ours.merge(published, on=["INDICATOR", "group", "year"], how="inner")
+    out = out[out["coverage"] >= min_coverage]
+    out = out.assign(diff=out["value"] - out["published"], rel_diff=(out["value"] - out["published"]) / out["published"])
+    return out[["INDICATOR", "group", "year", "value", "published", "diff", "rel_diff", "coverage", "n"]] \
+        .sort_values(["INDICATOR", "group", "year"], ignore_index=True)

@@ -113,5 +113,7 @@ def indicator_row(rel: Release, code: str) -> dict[str, Any]:
         raise WsisError("unknown-indicator", f"unknown indicator {code!r}", column="indicator",
                         expected="a code listed at /api/v1/indicators", status=404)
     row = sel.iloc[0].to_dict()
-    row["action_lines"] = list(row.get("action_lines") if row.get("action_lines") is not None else [])
+    for col in ("action_lines", "breaks"):   # list columns (breaks: years a new framework starts)
+        if col in row:
+            row[col] = [int(x) if col == "breaks" else x for x in (row[col] if row[col] is not None else [])]
     return {k: (None if not isinstance(v, list) and pd.isna(v) else v) for k, v in row.items()}

@@ -93,11 +93,20 @@ class Release:
         table = "observations" if all_vintages else "preferred"
         if table == "preferred" and areas and not indicator:
             table = "preferred_by_area"  # the same rows sorted by area: a few row groups per area
-        q = f"SELECT * EXCLUDE (SOURCE_ROW, SOURCE_COLUMN) FROM {table}{where}"
+        # every observation carries its dataset's source kind (publisher copy, PDF extraction, ...)
+        kind = "d.source_kind" if self._has_source_kind else "'unknown'"
+        q = (f"SELECT o.* EXCLUDE (SOURCE_ROW, SOURCE_COLUMN), {kind} AS source_kind FROM {table} o "
+             f"LEFT JOIN datasets d USING (DATASET_ID){where}")
         q += " ORDER BY INDICATOR, REF_AREA, TIME_PERIOD, SEX, AGE, URBANISATION, DATASET_ID"
         if limit is not None:
             q += f" LIMIT {int(limit)} OFFSET {int(offset)}"
         return self.sql(q, params)
+
+    @cached_property
+    def _has_source_kind(self) -> bool:
+        """Releases built before source kinds were recorded lack the column."""
+        cols = self.sql("SELECT column_name FROM duckdb_columns() WHERE table_name = 'datasets'")
+        return "source_kind" in set(cols["column_name"])
 
     def count_observations(self, indicator: str | None = None, areas: list[str] | None = None,
                            years: list[int] | None = None, dims: dict[str, str] | None = None,

@@ -38,6 +38,8 @@ class Provenance:
     sha256: str
     size: int
     vintage: str
+    source_kind: str = "unknown"       # SOURCE_KINDS: how the file relates to the publisher's own release
+    source_kind_detail: str = ""       # the data dir's own wording (provenance_manifest.csv `kind`)
 
     def as_dict(self) -> dict:
         """Plain dict (for the manifest and the ``datasets`` table)."""
@@ -51,6 +53,45 @@ class SourceData:
     provenance: Provenance
     frame: pd.DataFrame
     skipped: str | None = None   # reason when the file holds nothing for the release
+
+
+# How a file relates to its publisher's release (from the mirror's provenance_manifest.csv `kind` column).
+SOURCE_KINDS = {
+    "copy": "a byte-for-byte copy of a publisher download (possibly compressed or re-encoded)",
+    "edited-copy": "a publisher download that a third party edited (headers renamed, types cast, columns added)",
+    "pdf-extraction": "values a third party extracted from the publisher's PDF report",
+    "transcription": "values a third party transcribed by hand (a secondary source)",
+    "derived": "reshaped or converted from another file of the data dir",
+    "fetched": "downloaded by `wsis fetch` from the publisher's API",
+    "computed": "computed by WSIS Monitor from other datasets of the release",
+    "local": "published into the release by a WSIS Monitor user",
+    "unknown": "not recorded in the data dir's provenance manifest",
+}
+
+
+def classify_kind(text: str) -> str:
+    """A ``SOURCE_KINDS`` code for the free-text ``kind`` of a provenance manifest row."""
+    t = text.strip().lower()
+    if "extracted from" in t and "pdf" in t:
+        return "pdf-extraction"
+    if t.startswith("transcribed") or "(secondary" in t:
+        return "transcription"
+    if "third-party copy" in t or "cast by" in t or "edited" in t or "renamed" in t:
+        return "edited-copy"
+    if t.startswith(("derived", "converted")):
+        return "derived"
+    if t.startswith("copied"):
+        return "copy"
+    return "unknown"
+
+
+def read_source_kinds(data_dir: Path) -> dict[str, tuple[str, str]]:
+    """Path relative to the data dir -> (kind code, manifest wording), from ``provenance_manifest.csv``."""
+    f = data_dir / "provenance_manifest.csv"
+    if not f.is_file():
+        return {}
+    m = pd.read_csv(f, dtype=str, keep_default_na=False, usecols=["file", "kind"])
+    return {p.removeprefix("data/"): (classify_kind(k), " ".join(k.split())) for p, k in zip(m["file"], m["kind"], strict=True)}
 
 
 def sha256_file(path: Path) -> str:

@@ -19,7 +19,11 @@ SPEED = {"anys": "_T", "256kt2mbps": "256KT2MBPS", "2mt10mbps": "2MT10MBPS", "10
 # UN SDG "nature" codes (C country data, CA country adjusted, E estimated, G global monitoring, M modelled,
 # N non-relevant, NOTSPEC not specified).
 NATURE = {"c": "C", "ca": "CA", "e": "E", "g": "G", "m": "M", "n": "N", "notspec": None}
-UNITS = {"percent": "PT", "per_100_pop": "PER_100_POP", "number": "NUMBER"}
+UNITS = {"percent": "PT", "per_100_pop": "PER_100_POP", "number": "NUMBER", "tonnes": "T", "kg": "KG_PER_CAPITA"}
+# DDF education_level -> EDUCATION_LEV of the SDG global DSD (ISCED 2011 levels: ISCED11_1 primary,
+# ISCED11_2 lower secondary, ISCED11_3 upper secondary; _T all levels).
+EDUCATION = {"primar": "ISCED11_1", "lowsec": "ISCED11_2", "uppsec": "ISCED11_3", "t": "_T",
+             "prepri": "ISCED11_02", "second": "ISCED11_2_3"}
 
 
 def _concept(path: Path) -> tuple[str, list[str]]:
@@ -83,6 +87,9 @@ def read_sdg_ddf(path: Path, ctx: AdapterContext) -> pd.DataFrame:
         cols["SEX"] = df["sex"].str.strip().map(SEX).fillna(df["sex"].str.upper())
     if "type_of_speed" in df:
         cols["TYPE_SPEED"] = df["type_of_speed"].str.strip().map(SPEED).fillna(df["type_of_speed"].str.upper())
+    if "education_level" in df:
+        lev = df["education_level"].str.strip()
+        cols["EDUCATION_LEV"] = lev.map(EDUCATION).fillna(lev.str.upper())
     if "nature" in df:
         cols["NATURE"] = df["nature"].str.strip().map(NATURE)
     if "units" in df:

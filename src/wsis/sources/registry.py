@@ -108,10 +108,24 @@ def discover(data_dir: Path, catalogue: Catalogue) -> tuple[list[tuple[Path, Pro
 
 
 def read_source(path: Path, provider: Provider, spec: FileSpec, catalogue: Catalogue, areas: AreaReference,
-                rel: str, fetched: dict | None = None) -> SourceData:
+                rel: str, fetched: dict | None = None, kind: tuple[str, str] | None = None) -> SourceData:
     """Read one file with its adapter and attach provenance (from ``wsis fetch``'s record when given)."""
     # Import the adapter modules so they register (kept here to avoid import cycles).
-    from wsis.sources import a4ai, ddf, itu, open_sdg, sdg, sdmx_reader, wdi  # noqa: F401
+    from wsis.sources import (  # noqa: F401
+        a4ai,
+        ddf,
+        egov,
+        gairi,
+        gci,
+        itu,
+        itu_policy,
+        open_sdg,
+        sdg,
+        sdmx_reader,
+        shutdowns,
+        unicef,
+        wdi,
+    )
 
     if spec.adapter not in ADAPTERS:
         raise WsisError("unknown-adapter", f"no adapter named {spec.adapter!r}", file=rel)
@@ -126,5 +140,7 @@ def read_source(path: Path, provider: Provider, spec: FileSpec, catalogue: Catal
     prov = Provenance(dataset_id=did, provider=provider.key, adapter=spec.adapter,
                       publisher=fetched.get("publisher") or provider.publisher, title=spec.title,
                       licence=fetched.get("licence") or provider.licence, path=rel, sha256=sha256_file(path),
-                      size=path.stat().st_size, vintage=vintage)
+                      size=path.stat().st_size, vintage=vintage,
+                      source_kind="fetched" if fetched.get("retrieved_at") else (kind or ("unknown", ""))[0],
+                      source_kind_detail=(kind or ("", ""))[1])
     return SourceData(prov, frame, skipped)

@@ -7,11 +7,13 @@ import re
 DIM_LABELS = {
     "SEX": "Sex", "AGE": "Age", "URBANISATION": "Urban/rural", "INCOME_WEALTH_QUANTILE": "Income quantile",
     "EDUCATION_LEV": "Education level", "DISABILITY_STATUS": "Disability status", "TYPE_SKILL": "Type of skill",
-    "TYPE_SPEED": "Speed",
+    "TYPE_SPEED": "Speed", "GEO_SCOPE": "Geographic scope",
 }
 
 CODE_LABELS = {
-    "_T": "Total", "F": "Female", "M": "Male", "U": "Urban", "R": "Rural", "PD": "Persons with disability",
+    "_T": "Total", "NAT": "National", "SUBNAT": "Sub-national", "ISCED11_1": "Primary education",
+    "ISCED11_2": "Lower secondary education", "ISCED11_3": "Upper secondary education", "Q1": "Poorest quintile",
+    "Q5": "Richest quintile", "F": "Female", "M": "Male", "U": "Urban", "R": "Rural", "PD": "Persons with disability",
     "NPD": "Persons without disability", "COPA": "Copying or moving a file or folder",
     "EMAIL": "Sending e-mails with attached files", "SOFT": "Writing a computer program",
     "EPRS": "Presentation software", "PCPR": "Connecting and installing devices",

@@ -7,6 +7,7 @@ the reader by path, as for real data), and the error code, row and column the bu
 from __future__ import annotations
 
 import gzip
+import io
 from pathlib import Path
 
 import yaml
@@ -29,6 +30,42 @@ BOMB = ('<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
 XXE = ('<?xml version="1.0"?>\n<!DOCTYPE data [\n <!ENTITY xxe SYSTEM "file:///etc/passwd">\n]>\n'
        '<message:StructureSpecificData xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message">'
        '&xxe;</message:StructureSpecificData>\n')
+
+EGOV_HEAD = ("Survey Year,Country Name,E-Government Rank,E-Government Index,E-Participation Index,Online Service Index,"
+             "Human Capital Index,Telecommunication Infrastructure Index\n")
+EGOV_KEN = '2022,"Kenya ",113,0.55890,0.50000,0.68210,0.55700,0.43050\n'
+GCI_HEAD = '\ufeff"cc_iso3c","ref_year","variable","value"\n'
+
+
+def xlsx_truncated() -> bytes:
+    """A ranking workbook like Oxford Insights', cut in the middle of its zip archive."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Rank", "Country", "2024 Total"])
+    for i, name in enumerate(["Kenya", "India", "Brazil"] * 20, start=1):
+        ws.append([i, name, 50.0])
+    buf = io.BytesIO()
+    wb.save(buf)
+    raw = buf.getvalue()
+    return raw[: len(raw) // 2]
+
+
+def access_now_parquet(drop: str | None = None, end: str = "2024-03-02") -> bytes:
+    """Two Access Now-like events (India, then Kenya with the given end date), optionally without a column."""
+    import pandas as pd
+
+    df = pd.DataFrame({"country": ["India", "Kenya"], "start_date": pd.to_datetime(["2024-01-05", "2024-03-01"]),
+                       "end_date": pd.to_datetime(["2024-01-06", end]), "count_year": [2024, 2024],
+                       "geo_scope": ["It only affected one city, county, or village"] * 2,
+                       "area_name": ["Manipur", "Nationwide"]})
+    if drop:
+        df = df.drop(columns=drop)
+    buf = io.BytesIO()
+    df.to_parquet(buf, index=False)
+    return buf.getvalue()
+
 
 # name: (target path in a data dir, content (str or bytes), code, row, column)
 CASES: dict[str, tuple] = {
@@ -111,6 +148,16 @@ CASES: dict[str, tuple] = {
     "sdmx_malformed.xml": ("sdmx/BAD/broken.xml", '<?xml version="1.0"?>\n<a>\n  <b>\n</a>\n', "malformed-xml", 4,
                            "char 2"),
     "sdmx_empty.xml": ("sdmx/BAD/empty.xml", "", "empty-file", 1, "-"),
+    "gairi_truncated.xlsx": ("ai_readiness/2024-GAIRI-data.xlsx", xlsx_truncated(), "truncated-file", 1, "-"),
+    "access_now_missing_column.parquet": ("shutdowns/access_now_bad.parquet", access_now_parquet(drop="count_year"),
+                                          "missing-column", 1, "count_year"),
+    "access_now_end_before_start.parquet": ("shutdowns/access_now_bad.parquet", access_now_parquet(end="2024-02-20"),
+                                            "end-before-start", 2, "end_date"),
+    "egov_duplicate_country.csv": ("egovernment/EGOV_DATA_2022.csv", EGOV_HEAD + EGOV_KEN + EGOV_KEN,
+                                   "duplicate-key", 3, "Country Name"),
+    "gci_score_over_100.csv": ("cybersecurity/gci_2020.csv",
+                               GCI_HEAD + '"KEN",2020,"gci_overall",181.7\n"KEN",2020,"gci_legal_measures",20\n',
+                               "score-range", 2, "value"),
 }
 
 

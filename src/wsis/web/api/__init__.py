@@ -93,13 +93,14 @@ def observations(request: Request, ctx: Ctx = Depends(get_ctx), indicator: Dim =
                  end: Annotated[int | None, Query(ge=1900, le=2100)] = None,
                  SEX: Dim = None, AGE: Dim = None, URBANISATION: Dim = None, INCOME_WEALTH_QUANTILE: Dim = None,
                  EDUCATION_LEV: Dim = None, DISABILITY_STATUS: Dim = None, TYPE_SKILL: Dim = None,
-                 TYPE_SPEED: Dim = None, datasets: Annotated[str | None, Query(max_length=2000)] = None,
+                 TYPE_SPEED: Dim = None, GEO_SCOPE: Dim = None,
+                 datasets: Annotated[str | None, Query(max_length=2000)] = None,
                  all_vintages: bool = False, limit: Limit = 1000, offset: Offset = 0, format: Fmt = "json"):
     """Observations filtered on every dimension (the preferred vintage unless ``all_vintages``)."""
     dims = {k: v for k, v in dict(SEX=SEX, AGE=AGE, URBANISATION=URBANISATION,
                                   INCOME_WEALTH_QUANTILE=INCOME_WEALTH_QUANTILE, EDUCATION_LEV=EDUCATION_LEV,
                                   DISABILITY_STATUS=DISABILITY_STATUS, TYPE_SKILL=TYPE_SKILL,
-                                  TYPE_SPEED=TYPE_SPEED).items() if v is not None}
+                                  TYPE_SPEED=TYPE_SPEED, GEO_SCOPE=GEO_SCOPE).items() if v is not None}
     rel = ctx.release
     if start is not None and end is not None and start > end:
         raise WsisError("bad-period", f"start {start} is after end {end}", column="start", expected="start <= end")
