@@ -74,7 +74,7 @@ def release_home(tmp_path_factory, shared_data) -> tuple[Path, Path]:
     from wsis.registry import auth
     from wsis.registry.db import Registry
     from wsis.registry.policy import SYSTEM
-    from wsis.release.build import build_release
+    from wsis.build import build_release
     from wsis.settings import Settings
 
     base = tmp_path_factory.mktemp("served")
