@@ -79,6 +79,7 @@ def release_home(tmp_path_factory, shared_data) -> tuple[Path, Path]:
 
     base = tmp_path_factory.mktemp("served")
     data = make_data_dir(base / "data", shared_data)
+    (data / "sdg_metadata").symlink_to(shared_data / "sdg_metadata")  # SDG titles: the release's frameworks
     home = base / "home"
     s = Settings(data_dir=data, home=home)
     build_release(s)
@@ -86,7 +87,7 @@ def release_home(tmp_path_factory, shared_data) -> tuple[Path, Path]:
     reg.migrate()
     auth.create_user(reg, SYSTEM, "real@example.org", PASSWORD, "contributor")
     reg.dispose()
-    return home, shared_data  # pages read the framework files (SDG metadata) from the full mirror
+    return home, shared_data
 
 
 def start_server(cmd: list[str], env: dict[str, str], port: int) -> subprocess.Popen:
