@@ -16,8 +16,8 @@ from wsis import query
 from wsis.build import build_release
 from wsis.compute.gaps import gap_codes
 from wsis.registry.db import Registry
-from wsis.sources.mirror import pack
 from wsis.settings import Settings
+from wsis.sources.mirror import pack
 from wsis.web.app import create_app
 
 PAGES = ["/", "/indicators", "/indicators/IT_USE_ii99", "/areas", "/areas/KEN", "/groups", "/groups/LDC",

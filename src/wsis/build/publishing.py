@@ -104,31 +104,44 @@ def _targets_frame() -> pd.DataFrame:
 
 def write_publishables(con: duckdb.DuckDBPyConnection, extra: Publishables, catalogue: Catalogue) -> dict:
     """Write the frameworks, the map, gap names and the precomputed tables; returns the manifest section."""
-    t0 = time.perf_counter()
+    steps: dict[str, float] = {}
+    t0 = last = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        steps[name] = round(now - last, 3)
+        last = now
+
     insert_frame(con, "documents", _documents(extra))
     if extra.frameworks is not None:
         insert_frame(con, "sdg_titles", extra.frameworks.sdg)
         insert_frame(con, "wsis_sdg_matrix", extra.frameworks.matrix)
     insert_frame(con, "map_points", pd.DataFrame([{"iso3": k, "x": round(x), "y": round(y)}
                                                   for k, (x, y) in sorted(extra.points.items())]))
+    lap("documents")
     names = gap_names(con)
     con.execute("DELETE FROM indicator_names WHERE INDICATOR IN (SELECT INDICATOR FROM indicators WHERE derived)")
     insert_frame(con, "indicator_names", names)
+    lap("names")
 
     building = Release.over(con)
     insert_frame(con, "gap_table", gap_table(building))
     insert_frame(con, "targets", _targets_frame())
+    lap("gaps")
     has_targets = con.execute("SELECT count(*) FROM preferred WHERE INDICATOR IN (SELECT indicator FROM targets)")
     if has_targets.fetchone()[0]:
         insert_frame(con, "progress", assess(building))
+    lap("progress")
     # Per-area slices: each area's latest total per indicator, and the preferred rows sorted by area so that
     # a query for one area reads a few row groups instead of the whole table.
     con.execute(f"""INSERT INTO area_latest SELECT REF_AREA, INDICATOR, max(TIME_PERIOD),
         arg_max(OBS_VALUE, TIME_PERIOD), min(TIME_PERIOD), arg_min(OBS_VALUE, TIME_PERIOD), count(*)
         FROM preferred WHERE {totals_where()} GROUP BY ALL ORDER BY REF_AREA, INDICATOR""")
     con.execute("CREATE TABLE preferred_by_area AS SELECT * FROM preferred ORDER BY REF_AREA, INDICATOR, TIME_PERIOD")
+    lap("area slices")
     return {"frameworks": extra.frameworks is not None, "files": extra.files,
             "map": {"geometry": "package data wsis/reference/world_map.json", "made_from": packaged_world()[1],
                     "island_points": len(extra.points)},
             "derived_names": int(len(names)), "notes": extra.notes,
-            "seconds": round(time.perf_counter() - t0, 3)}
+            "seconds": round(time.perf_counter() - t0, 3), "seconds_by_step": steps}

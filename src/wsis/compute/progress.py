@@ -21,6 +21,7 @@ A value that already meets the target is "target met" under every method.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -108,8 +109,14 @@ def project(years, values, T: int = 2030, bounded: bool = True, level: float = 0
     dof = len(x) - 2
     s = math.sqrt(float((resid ** 2).sum()) / dof)
     se = s * math.sqrt(1 + 1 / len(x) + (T - x.mean()) ** 2 / float(((x - x.mean()) ** 2).sum()))
-    q = stats.t.ppf(0.5 + level / 2, dof)
+    q = _t_quantile(0.5 + level / 2, dof)
     return (float(back(zhat)), float(back(zhat - q * se)), float(back(zhat + q * se)))
+
+
+@lru_cache(maxsize=256)
+def _t_quantile(p: float, dof: int) -> float:
+    """Student's t quantile (scipy), cached: a build assesses thousands of series with few distinct dof."""
+    return float(stats.t.ppf(p, dof))
 
 
 def _transform(target: Target, v: np.ndarray) -> np.ndarray:
@@ -205,11 +212,21 @@ def assess(release, area: str | None = None, indicator: str | None = None, metho
             raise WsisError("unknown-area", f"unknown area {area!r}", column="--area",
                             expected="an ISO3 code or a group code such as LDC", status=404)
     catalogue = load_catalogue()
+    # One query for the targets on totals of every area; a target on a breakdown or one area reads its own.
+    plain = [t for t in targets if not t.dims and not t.area]
+    data = _series(release, sorted({t.indicator for t in plain}), area) if plain else pd.DataFrame(
+        columns=["INDICATOR", "REF_AREA", "TIME_PERIOD", "OBS_VALUE"])
+    # Plain NumPy-backed columns: grouping Arrow-backed strings per target and area is much slower.
+    data = data.astype({"INDICATOR": object, "REF_AREA": object})
+    by_indicator = dict(tuple(data.groupby("INDICATOR", sort=False)))
     rows = []
     for t in targets:
-        sub = _series(release, [t.indicator], t.area or area, t.dims)
         if t.area and area and area != t.area:
             continue
+        if t.dims or t.area:
+            sub = _series(release, [t.indicator], t.area or area, t.dims)
+        else:
+            sub = by_indicator.get(t.indicator, data.iloc[:0])
         ind = catalogue.indicators.get(t.indicator)
         breaks = ind.breaks if ind else []
         if sub.empty:

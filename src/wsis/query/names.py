@@ -39,14 +39,21 @@ def areas(rel: Release) -> pd.DataFrame:
     return memo(("areas", rel.id), rel.areas)
 
 
+def _one(df: pd.DataFrame, col: str, code: str, error: WsisError) -> dict[str, Any]:
+    """The row of ``df`` whose ``col`` is ``code`` as a dict (missing values as None), else ``error``."""
+    sel = df[df[col] == code]
+    if sel.empty:
+        raise error
+    row = sel.iloc[0].to_dict()
+    # strings, lists and arrays have a length and are kept as they are; scalars that are NaN/NA become None
+    return {k: (None if not hasattr(v, "__len__") and pd.isna(v) else v) for k, v in row.items()}
+
+
 def area_row(rel: Release, code: str) -> dict[str, Any]:
     """One area; unknown codes are a 404 WsisError."""
-    a = areas(rel)
-    sel = a[a["code"] == code]
-    if sel.empty:
-        raise WsisError("unknown-area", f"unknown area {code!r}", column="area",
-                        expected="an ISO3 code or a group code such as LDC", status=404)
-    return {k: (None if pd.isna(v) else v) for k, v in sel.iloc[0].to_dict().items()}
+    return _one(areas(rel), "code", code, WsisError(
+        "unknown-area", f"unknown area {code!r}", column="area",
+        expected="an ISO3 code or a group code such as LDC", status=404))
 
 
 def un_members(rel: Release) -> set[str]:
@@ -107,13 +114,10 @@ def translated(rel: Release, row: dict[str, Any], lang: str) -> dict[str, Any]:
 
 def indicator_row(rel: Release, code: str) -> dict[str, Any]:
     """One indicator; unknown codes are a 404 WsisError."""
-    df = indicators(rel)
-    sel = df[df["INDICATOR"] == code]
-    if sel.empty:
-        raise WsisError("unknown-indicator", f"unknown indicator {code!r}", column="indicator",
-                        expected="a code listed at /api/v1/indicators", status=404)
-    row = sel.iloc[0].to_dict()
+    row = _one(indicators(rel), "INDICATOR", code, WsisError(
+        "unknown-indicator", f"unknown indicator {code!r}", column="indicator",
+        expected="a code listed at /api/v1/indicators", status=404))
     for col in ("action_lines", "breaks"):   # list columns (breaks: years a new framework starts)
         if col in row:
             row[col] = [int(x) if col == "breaks" else x for x in (row[col] if row[col] is not None else [])]
-    return {k: (None if not isinstance(v, list) and pd.isna(v) else v) for k, v in row.items()}
+    return row

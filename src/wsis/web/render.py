@@ -8,7 +8,6 @@ import math
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
@@ -34,18 +33,25 @@ env.filters["svg"] = _svg
 env.globals.update(LANGS=LANGS, NATIVE_NAMES=NATIVE_NAMES, fmt_year=fmt_year)
 
 
+def _column(s: pd.Series) -> list:
+    """One column as JSON-safe Python values (NaN, infinities and NA become None)."""
+    vals = s.tolist()
+    if s.dtype.kind == "f":
+        return [v if math.isfinite(v) else None for v in vals]
+    if s.dtype.kind in "iub":  # nullable integer and boolean columns hold pd.NA
+        return [None if v is pd.NA else v for v in vals] if s.hasnans else vals
+    return [v if v is None or type(v) in (str, int, bool) or (type(v) is float and math.isfinite(v))
+            else None if type(v) is float else jsonable(v) for v in vals]
+
+
 def jsonable(obj: Any) -> Any:
     """Make frames, numpy scalars and NaN JSON-safe."""
     if isinstance(obj, pd.DataFrame):
-        # Column-wise: object dtype turns numpy scalars into Python ones in C, and missing or infinite
-        # values into None, so only cells that are still containers (lists, arrays) need the slow path.
-        keep = obj.notna()
-        num = obj.select_dtypes("number").columns
-        if len(num):
-            keep[num] &= np.isfinite(obj[num].astype("float64"))
-        clean = obj.astype(object).where(keep, None)
-        return [{k: v if v is None or isinstance(v, (str, int, float, bool)) else jsonable(v) for k, v in r.items()}
-                for r in clean.to_dict(orient="records")]
+        # Column-wise: ``tolist`` makes Python scalars in C; only missing, infinite and container cells
+        # need a look, and ``dict(zip())`` builds the rows. Several times faster than per-cell recursion.
+        cols = [str(c) for c in obj.columns]
+        return [dict(zip(cols, row, strict=True)) for row in zip(*(_column(obj.iloc[:, i]) for i in range(len(cols))),
+                                                                 strict=True)] if cols else [{}] * len(obj)
     if isinstance(obj, dict):
         return {str(k): jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple, set)):
