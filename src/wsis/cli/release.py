@@ -32,7 +32,8 @@ def build(data_dir: Annotated[Path | None, typer.Option(help="data folder or pac
 
 
 def check(data_dir: Annotated[Path | None, typer.Option(help="data folder or packed mirror")] = None,
-          fmt: FormatOpt = "table") -> None:
+          fmt: FormatOpt = "table",
+          wide: bool = typer.Option(False, "--wide", help="every column in the table, however wide")) -> None:
     """Run the quality checks on the data dir without building; exit 2 when any error is found."""
     import pandas as pd
 
@@ -43,7 +44,8 @@ def check(data_dir: Annotated[Path | None, typer.Option(help="data folder or pac
     if df.empty:
         print("no findings")
         return
-    emit(df[["severity", "check_name", "message", "file", "row_number", "column_name"]], fmt, "quality findings")
+    emit(df[["severity", "check_name", "message", "file", "row_number", "column_name"]], fmt, "quality findings",
+         wide=wide)
     if (df["severity"] == "error").any():
         raise typer.Exit(2)
 
