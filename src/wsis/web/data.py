@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from wsis.catalogue.i18n import catalogue_text
 from wsis.errors import WsisError
 from wsis.release.reader import Release
 from wsis.sources.base import DIMENSIONS
@@ -102,9 +103,26 @@ def indicator_names(rel: Release, lang: str) -> dict[str, str]:
 
 
 def translated(rel: Release, row: dict[str, Any], lang: str) -> dict[str, Any]:
-    """An indicator row with ``name`` in the page language (``name_en`` keeps the catalogue's English)."""
+    """An indicator row with ``name`` and ``definition`` in the page language (``name_en`` and
+    ``definition_en`` keep the catalogue's English; ``definition_unofficial`` marks our own translation)."""
     code = row["INDICATOR"]
-    return {**row, "name": indicator_names(rel, lang).get(code, row["name"]), "name_en": row["name"]}
+    english = row.get("definition") or ""
+    text = catalogue_text("definition", code, lang, english)
+    if text.lang == "en" and row.get("derived"):
+        codes = compute_fn("gaps", "gap_codes")
+        kind = (codes() if codes else {}).get(code, (None, None))[1]
+        text = catalogue_text("derived_definition", kind, lang, english)
+    return {**row, "name": indicator_names(rel, lang).get(code, row["name"]), "name_en": row["name"],
+            "definition": text.text, "definition_en": english, "definition_unofficial": text.unofficial}
+
+
+def target_text(target: dict[str, Any] | None, lang: str) -> dict[str, Any] | None:
+    """A 2030 target with ``title`` and ``citation`` in the page language (``unofficial`` when translated)."""
+    if not target:
+        return target
+    title = catalogue_text("target_title", target.get("id"), lang, target.get("title") or "")
+    cite = catalogue_text("target_citation", target.get("id"), lang, target.get("citation") or "")
+    return {**target, "title": title.text, "citation": cite.text, "unofficial": title.unofficial or cite.unofficial}
 
 
 def indicator_row(rel: Release, code: str) -> dict[str, Any]:

@@ -94,7 +94,8 @@ def indicator_list(ctx: Ctx = Depends(get_ctx)):
     span = _spans(rel)
     df = df.merge(span, on="INDICATOR", how="left")
     df["action_lines"] = df["action_lines"].map(lambda v: list(v) if v is not None else [])
-    rows = df.to_dict(orient="records")
+    df["unit_name"] = df["unit"].map(lambda u: unit_label(u, ctx._))
+    rows = [{k: (None if k == "sdg" and pd.isna(v) else v) for k, v in r.items()} for r in df.to_dict(orient="records")]
     return respond(ctx, "indicators.html", ctx._("Indicators"), {"rows": rows}, data=rows,
                    table=df.drop(columns=["action_lines"]), name="indicators")
 
@@ -173,8 +174,8 @@ def indicator_page(code: str, ctx: Ctx = Depends(get_ctx)):
         "line_title": f"{title}: {names_sel}", "line_desc": _("Values over time, one line per area.") + " " + unit + ".",
         "map": map_svg, "map_title": f"{title}, {year}",
         "map_desc": _("World map shaded by value; grey means no data.") + " " + _("The table below lists every value."),
-        "table": table, "progress_available": bool(status), "sdg": sdg, "target": target,
-        "sources": sources,
+        "table": table, "progress_available": bool(status), "sdg": sdg,
+        "target": data.target_text(target, ctx.lang), "unit_name": unit, "sources": sources,
     }
     out = {"indicator": ind, "selection": dims, "areas": area_codes, "year": year, "values": table,
            "series": data.series(rel, code, area_codes, dims), "sources": sources, "target": target}
