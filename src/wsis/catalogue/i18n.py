@@ -30,7 +30,7 @@ KINDS: dict[str, tuple[str, str, str | None]] = {
     "section": ("outcome_i18n.yaml", "sections", None),
     "deliverable": ("outcome_i18n.yaml", "deliverables", None),
     "actor": ("outcome_i18n.yaml", "actors", None),
-    "document_title": ("outcome_i18n.yaml", "document", "title"),
+    "document_title": ("outcome_i18n.yaml", "document", None),
 }
 
 

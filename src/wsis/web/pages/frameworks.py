@@ -7,6 +7,7 @@ import importlib
 import pandas as pd
 from fastapi import APIRouter, Depends
 
+from wsis.catalogue.i18n import catalogue_text, translations
 from wsis.release.store import list_releases
 from wsis.web import data
 from wsis.web.deps import Ctx, get_ctx
@@ -27,7 +28,7 @@ def action_line_detail(ctx: Ctx, code: str) -> dict:
         if c and c not in seen:
             seen.add(c)
             sdgs.append({"code": c, "title": fw.sdg_title(c, ctx.lang) or r.get("sdg_goal_title", "")})
-    paras = fw.paragraphs_for_action_line(code)
+    paras = [paragraph_text(p, ctx.lang) for p in fw.paragraphs_for_action_line(code)]
     gdc_ids = sorted({g for p in paras for g in (p.get("gdc_objectives_editorial") or [])})
     gdc = [g for g in fw.gdc_objectives if g["id"] in gdc_ids]
     rel = ctx.release
@@ -83,11 +84,32 @@ def action_line(code: str, ctx: Ctx = Depends(get_ctx)):
     return respond(ctx, "action_line.html", title, d, data=d, table=table, name=code)
 
 
+def paragraph_text(p: dict, lang: str) -> dict:
+    """An outcome-document paragraph with its summary and section name in the page language
+    (``unofficial`` when they are WSIS Monitor's translation)."""
+    summary = catalogue_text("paragraph", p["para"], lang, p.get("summary") or "")
+    section = catalogue_text("section", p.get("section"), lang, p.get("section") or "")
+    return {**p, "summary": summary.text, "section": section.text, "unofficial": summary.unofficial}
+
+
+def deliverable_text(d: dict, lang: str) -> dict:
+    """A deliverable with its wording and responsible actors' names in the page language."""
+    text = catalogue_text("deliverable", d.get("deliverable"), lang, d.get("deliverable") or "")
+    actors = translations("actor")
+    names = [catalogue_text("actor", a, lang, (actors.get(a) or {}).get("en") or a.replace("_", " ")).text
+             for a in d.get("responsible") or []]
+    return {**d, "deliverable": text.text, "responsible_names": names, "unofficial": text.unofficial}
+
+
 @router.get("/outcome")
 def outcome(ctx: Ctx = Depends(get_ctx)):
     """The outcome document's paragraphs and deliverables."""
     fw = ctx.frameworks
-    ctx_dict = {"doc": fw.document, "paras": fw.paragraphs, "deliverables": fw.deliverables}
+    title = catalogue_text("document_title", "title", ctx.lang, fw.document.get("title") or "")
+    paras = [paragraph_text(p, ctx.lang) for p in fw.paragraphs]
+    ctx_dict = {"doc": {**fw.document, "title": title.text}, "paras": paras,
+                "deliverables": [deliverable_text(d, ctx.lang) for d in fw.deliverables],
+                "unofficial": title.unofficial or any(p["unofficial"] for p in paras)}
     return respond(ctx, "outcome.html", ctx._("The WSIS+20 outcome document"), ctx_dict,
                    data={"document": fw.document, "paragraphs": fw.paragraphs, "deliverables": fw.deliverables},
                    table=pd.DataFrame(fw.deliverables), name="deliverables")
