@@ -44,6 +44,10 @@ def test_every_outcome_text_is_translated(shared_data):
         for a in d.get("responsible") or []:
             assert _complete(actors.get(a)) and actors[a]["en"], a
     assert _complete(translations("document_title")["title"])
+    titles, descs, gdc = (translations(k) for k in ("action_line_title", "action_line_description", "gdc_objective"))
+    for code in fw.action_line_codes():
+        assert _complete(titles.get(code)) and _complete(descs.get(code)), code
+    assert all(_complete(gdc.get(g["id"])) for g in fw.gdc_objectives)
 
 
 def test_own_translations_are_marked_unofficial_and_english_falls_back():

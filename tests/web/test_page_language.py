@@ -1,5 +1,5 @@
-"""Every visible catalogue sentence is in the page's language: no English definition, target wording or
-outcome-document summary appears on a French, Spanish, Arabic, Russian or Chinese page, and units are
+"""Every visible catalogue sentence is in the page's language: no English definition, target wording,
+outcome-document summary, action-line description or GDC objective appears on a French, Spanish, Arabic, Russian or Chinese page, and units are
 shown by name, not code."""
 
 from __future__ import annotations
@@ -43,6 +43,11 @@ def english(shared_data) -> set[str]:
     for d in fw.deliverables:
         out |= _sentences(d["deliverable"])
     out |= _sentences(fw.document["title"])
+    for code in fw.action_line_codes():
+        al = fw.action_line(code)
+        out |= _sentences(al["title"]) | _sentences(al.get("short_description") or "")
+    for g in fw.gdc_objectives:
+        out |= _sentences(g["title"])
     return out
 
 
@@ -66,7 +71,7 @@ def _pages(fw) -> list[str]:
     pages += [f"/{lg}/indicators/{t.indicator}" for t in load_targets() for lg in LANGS
               if t.indicator in CAT.indicators]
     pages += [f"/{LANGS[i % 5]}/indicators/IT_USE_ii99_{k}" for i, k in enumerate(GAP_KINDS)]
-    pages += [f"/{lg}/outcome" for lg in LANGS]
+    pages += [f"/{lg}/outcome" for lg in LANGS] + [f"/{lg}/action-lines" for lg in LANGS]
     pages += [f"/{LANGS[i % 5]}/action-lines/{c}" for i, c in enumerate(fw.action_line_codes())]
     return sorted(set(pages))
 

@@ -1,5 +1,6 @@
-"""Catalogue texts in the six UN languages: indicator definitions, the 2030 targets' wording and the outcome
-document's paragraph summaries, section names and deliverables.
+"""Catalogue texts in the six UN languages: indicator definitions, the 2030 targets' wording, the outcome
+document's paragraph summaries, section names and deliverables, the WSIS action lines and the Global Digital
+Compact objectives.
 
 English stays where it is (indicators.yaml, targets.yaml, the outcome document in the data mirror); the other
 five languages are package data files next to this module, read by one function, :func:`catalogue_text`.
@@ -31,6 +32,9 @@ KINDS: dict[str, tuple[str, str, str | None]] = {
     "deliverable": ("outcome_i18n.yaml", "deliverables", None),
     "actor": ("outcome_i18n.yaml", "actors", None),
     "document_title": ("outcome_i18n.yaml", "document", None),
+    "action_line_title": ("frameworks_i18n.yaml", "action_lines", "title"),
+    "action_line_description": ("frameworks_i18n.yaml", "action_lines", "description"),
+    "gdc_objective": ("frameworks_i18n.yaml", "gdc_objectives", None),
 }
 
 

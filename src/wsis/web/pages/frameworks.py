@@ -19,7 +19,7 @@ router = APIRouter(include_in_schema=False)
 def action_line_detail(ctx: Ctx, code: str) -> dict:
     """Everything linked to one action line: SDG targets, GDC objectives, indicators, paragraphs."""
     fw = ctx.frameworks
-    al = fw.action_line(code)
+    al = action_line_text(fw.action_line(code), ctx.lang)
     base = code.split("-")[0]
     m = fw.matrix[fw.matrix["action_line"].isin([code, base])]
     sdgs, seen = [], set()
@@ -30,7 +30,8 @@ def action_line_detail(ctx: Ctx, code: str) -> dict:
             sdgs.append({"code": c, "title": fw.sdg_title(c, ctx.lang) or r.get("sdg_goal_title", "")})
     paras = [paragraph_text(p, ctx.lang) for p in fw.paragraphs_for_action_line(code)]
     gdc_ids = sorted({g for p in paras for g in (p.get("gdc_objectives_editorial") or [])})
-    gdc = [g for g in fw.gdc_objectives if g["id"] in gdc_ids]
+    gdc = [{**g, "title": catalogue_text("gdc_objective", g["id"], ctx.lang, g["title"]).text}
+           for g in fw.gdc_objectives if g["id"] in gdc_ids]
     rel = ctx.release
     inds = data.indicators(rel)
     ind_names = data.indicator_names(rel, ctx.lang)
@@ -45,6 +46,16 @@ def action_line_detail(ctx: Ctx, code: str) -> dict:
     initiatives, commitments = _registry_entries(ctx, code)
     return {"al": al, "sdgs": sdgs, "gdc": gdc, "paras": paras, "indicators": indicators,
             "initiatives": initiatives, "commitments": commitments}
+
+
+def action_line_text(al: dict, lang: str) -> dict:
+    """An action line (and its sub-lines) with title and short description in the page language."""
+    title = catalogue_text("action_line_title", al["code"], lang, al.get("title") or "")
+    desc = catalogue_text("action_line_description", al["code"], lang, al.get("short_description") or "")
+    out = {**al, "title": title.text, "short_description": desc.text, "unofficial": desc.unofficial}
+    if al.get("sub_lines"):
+        out["sub_lines"] = [action_line_text(s, lang) for s in al["sub_lines"]]
+    return out
 
 
 def _registry_entries(ctx: Ctx, code: str) -> tuple[list[dict], list[dict]]:
@@ -66,7 +77,7 @@ def action_lines(ctx: Ctx = Depends(get_ctx)):
     rows = []
     for al in fw.action_lines:
         n_ind = int(sum(al["code"] in list(v if v is not None else []) for v in inds["action_lines"]))
-        rows.append({"code": al["code"], "title": al["title"], "n_ind": n_ind,
+        rows.append({"code": al["code"], "title": action_line_text(al, ctx.lang)["title"], "n_ind": n_ind,
                      "n_para": len(fw.paragraphs_for_action_line(al["code"]))})
     return respond(ctx, "action_lines.html", ctx._("WSIS action lines"), {"rows": rows}, data=rows,
                    table=pd.DataFrame(rows), name="action-lines")
