@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends
 from wsis.errors import WsisError
 from wsis.web import charts, data
 from wsis.web.deps import Ctx, get_ctx
+from wsis.web.i18n import RTL
 from wsis.web.labels import DIM_LABELS, code_label, unit_label
 from wsis.web.render import respond
 
@@ -49,9 +50,12 @@ def line_svg(ctx: Ctx, code: str, area_codes: list[str], dims: dict[str, str], u
     nm = data.names(rel, ctx.lang)
     if df.empty:
         return None, [], []
-    df = df.assign(series=df["REF_AREA"].map(lambda c: nm.get(c, c)), year=df["TIME_PERIOD"], value=df["OBS_VALUE"])
+    order = {c: i for i, c in enumerate(area_codes)}  # series in selection order, whatever the language
+    df = df.assign(series=df["REF_AREA"].map(lambda c: nm.get(c, c)), code=df["REF_AREA"], year=df["TIME_PERIOD"],
+                   value=df["OBS_VALUE"], o=df["REF_AREA"].map(order)).sort_values(["o", "year"])
     svg = charts.line_chart(rel.id, df, unit_label(unit, ctx._), target=target)
     piv = df.pivot_table(index="year", columns="series", values="value", aggfunc="first").sort_index()
+    piv = piv[list(dict.fromkeys(df["series"]))]
     piv = piv.tail(25)
     rows = [(int(y), [None if pd.isna(v) else float(v) for v in r]) for y, r in zip(piv.index, piv.values, strict=False)]
     return svg, list(piv.columns), rows[::-1]
@@ -74,8 +78,8 @@ def home(ctx: Ctx = Depends(get_ctx)):
         chart_rows = [{"code": c, "name": nm.get(c, c), "year": int(r["TIME_PERIOD"]), "value": float(r["OBS_VALUE"])}
                       for c, r in sel.iterrows()]
         if chart_rows:
-            chart = charts.bar_chart(rel.id, pd.DataFrame([{"label": r["name"], "value": r["value"]}
-                                                           for r in chart_rows]), _("Percent"))
+            chart = charts.bar_chart(rel.id, pd.DataFrame([{"label": r["name"], "value": r["value"], "code": r["code"]}
+                                                           for r in chart_rows]), _("Percent"), rtl=ctx.lang in RTL)
     title = _("The digital divides at a glance")
     ctx_dict = {"gaps": rows, "chart": chart, "chart_rows": chart_rows or [],
                 "chart_title": _("Individuals using the Internet, by group (%)"),
