@@ -99,7 +99,8 @@ def query(indicator: str,
           dim: Annotated[list[str] | None, typer.Option("--dim", help="KEY=VALUE dimension filter")] = None,
           all_vintages: bool = typer.Option(False, "--all-vintages", help="show every dataset, not only the preferred"),
           release: Annotated[str | None, typer.Option(help="release id (default: current)")] = None,
-          fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table") -> None:
+          fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table",
+          wide: bool = typer.Option(False, "--wide", help="every column in the table, however wide")) -> None:
     """Print observations of an indicator with their dimensions, value, unit and dataset id."""
     from wsis.catalogue import load_catalogue
     from wsis.release import open_release
@@ -123,7 +124,8 @@ def query(indicator: str,
     if df.empty and fmt == "table":
         Console(stderr=True).print("no observations match")
         return
-    emit(df[[c for c in cols if c in df]], fmt, f"{indicator} (release {rel.id})")
+    essential = [c for c in cols if c not in ("INDICATOR", "UNIT_MEASURE", "OBS_STATUS", "COVERAGE", "METHOD")]
+    emit(df[[c for c in cols if c in df]], fmt, f"{indicator} (release {rel.id})", essential, wide)
 
 
 def main_job() -> None:
