@@ -228,27 +228,39 @@ def _y_axis(fr: Frame, ys: list[float], scale: Callable[[float], float], step: f
 
 # --- charts ----------------------------------------------------------------------------------------------
 
+def _line_rows(df: pd.DataFrame) -> list[tuple[str, str, int, float]]:
+    """(code, name, year, value) of every point with a value, in frame order; plain Python for speed."""
+    names = [str(n) for n in df["series"].tolist()]
+    codes = [str(c) for c in df["code"].tolist()] if "code" in df.columns else names
+    return [(c, n, int(y), float(v)) for c, n, y, v in zip(codes, names, df["year"].tolist(), df["value"].tolist(),
+                                                           strict=True)
+            if y is not None and v is not None and y == y and v == v]
+
+
 def line_chart(release_id: str, df: pd.DataFrame, y_title: str, target: float | None = None,
                width: int | None = None, height: int | None = None) -> str:
     """Lines over time. ``df`` has columns year, value, series (area names) and, optionally, code (area
     codes, which fix the colours; the series name is used otherwise); an optional 2030 target is a dashed
     rule. ``width=None`` gives the fluid dashboard layout (HTML key + SVG), a number a fixed-size SVG."""
-    cols = ["year", "value", "series"] + (["code"] if "code" in df.columns else [])
-    data = df[cols].dropna(subset=["year", "value"])
+    rows = _line_rows(df)
+    if not rows:
+        return ""
 
     def build() -> str:
         fr = Frame(width)
-        order = list(dict.fromkeys(data["code" if "code" in data.columns else "series"]))
-        styles = series_styles([str(c) for c in order])
-        groups = {c: g.sort_values("year") for c, g in data.groupby("code" if "code" in data.columns else "series",
-                                                                        sort=False)}
-        names = {c: str(groups[c]["series"].iloc[0]) for c in order}
-        items = [(names[c], *styles[str(c)]) for c in order]
-        vals = data["value"].astype(float).tolist() + ([target] if target is not None else [])
+        groups: dict[str, list[tuple[int, float]]] = {}
+        names: dict[str, str] = {}
+        for code, name, year, value in rows:
+            groups.setdefault(code, []).append((year, value))
+            names.setdefault(code, name)
+        order = list(groups)
+        styles = series_styles(order)
+        items = [(names[c], *styles[c]) for c in order]
+        vals = [r[3] for r in rows] + ([target] if target is not None else [])
         lo, hi = min(0.0, min(vals)), max(0.0, max(vals))
         ys = ticks(lo, hi, 4)
         step = ys[1] - ys[0]
-        y0, y1 = int(data["year"].min()), int(data["year"].max())
+        y0, y1 = min(r[2] for r in rows), max(r[2] for r in rows)
         h = height or 250
         parts, top = [], 0.0
         if not fr.fluid:
@@ -282,9 +294,8 @@ def line_chart(release_id: str, df: pd.DataFrame, y_title: str, target: float | 
                          f'stroke-dasharray="5 4"/>')
         body = []
         for c in order:
-            g = groups[c]
-            pts = [(fr.px(fx(float(yr))), sy(float(v))) for yr, v in zip(g["year"], g["value"], strict=True)]
-            col, dash = styles[str(c)]
+            pts = [(fr.px(fx(yr)), sy(v)) for yr, v in sorted(groups[c])]
+            col, dash = styles[c]
             if len(pts) > 1:
                 dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
                 body.append(f'<path d="{_path(pts)}" fill="none" stroke="{col}" stroke-width="2.5" '
@@ -295,7 +306,7 @@ def line_chart(release_id: str, df: pd.DataFrame, y_title: str, target: float | 
         svg = fr.open(h) + "".join(parts) + "</svg>"
         return (key_html(items) + svg) if fr.fluid else svg
 
-    return _cached(("line", release_id, data.to_json(), y_title, target, width, height), build)
+    return _cached(("line", release_id, rows, y_title, target, width, height), build)
 
 
 def bar_chart(release_id: str, df: pd.DataFrame, x_title: str, width: int | None = None,
@@ -303,6 +314,8 @@ def bar_chart(release_id: str, df: pd.DataFrame, x_title: str, width: int | None
     """Horizontal bars, one row per label with the label above its bar and the value at its end. ``df`` has
     columns label, value (already ordered) and, optionally, code (colours each bar by area)."""
     data = df[["label", "value"] + (["code"] if "code" in df.columns else [])].dropna(subset=["value"])
+    if data.empty:
+        return ""
 
     def build() -> str:
         fr = Frame(width, rtl)
