@@ -48,7 +48,8 @@ def test_figures_fit_80_columns(real_home):
     assert "--wide" in out  # the reader is told how to see the rest
 
 
-@pytest.mark.parametrize("cmd", [("gaps",), ("progress",), ("check",)])
+@pytest.mark.parametrize("cmd", [("gaps",), ("progress",), ("check",), ("query", "IT_MOB_OWN", "--area", "DZA"),
+                                 ("progress", "--method", "all")])
 def test_wide_tables_fit_80_columns(real_home, cmd):
     out = _wsis(real_home, *cmd)
     assert out.strip() and _longest(out) <= 80
@@ -80,5 +81,11 @@ def test_narrow_table_and_blocks(capsys, monkeypatch):
     out = capsys.readouterr().out
     assert _longest(out) <= 40
     assert "─── 2 " in out and "note" in out and "value" not in out.split("─── 2")[1]  # empty cells skipped
+    wide_chars = pd.DataFrame({"name": ["中华人民共和国信息社会世界峰会" * 4], "code": ["CHN"], "x": ["y" * 30],
+                               "z": ["w" * 30]})
+    emit(wide_chars, "table")
+    out = capsys.readouterr().out
+    from rich.cells import cell_len
+    assert max(cell_len(line) for line in out.splitlines()) <= 40 and "CHN" in out
     emit(df, "csv")
     assert capsys.readouterr().out.splitlines()[0] == "code,value,note,dataset"

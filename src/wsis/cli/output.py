@@ -46,7 +46,7 @@ def emit(df: pd.DataFrame, fmt: str = "table", title: str | None = None, essenti
         cols = [c for c in (essential or df.columns) if c in df.columns]
         shown = df[cols]
         cells = _cells(shown)
-        natural = [max([len(str(c))] + [len(v) for v in col]) for c, col in zip(cols, cells, strict=True)]
+        natural = [_width([c, *col]) for c, col in zip(cols, cells, strict=True)]
         if 3 * len(cols) + 1 + sum(min(n, MIN_CELL) for n in natural) <= width:
             _table(shown, title, width=width)
         else:
@@ -74,7 +74,7 @@ def _table(df: pd.DataFrame, title: str | None, width: int | None) -> None:
     for row in zip(*cells, strict=True) if cells else []:
         t.add_row(*row)
     if width is None:  # --wide: as wide as the longest cell of each column, never folded
-        natural = [max([len(str(c))] + [len(v) for v in col]) for c, col in zip(df.columns, cells, strict=True)]
+        natural = [_width([c, *col]) for c, col in zip(df.columns, cells, strict=True)]
         width = max(term_width(), 3 * len(natural) + 1 + sum(n + 2 for n in natural))
     Console(width=width, soft_wrap=False).print(t)
 
@@ -92,11 +92,31 @@ def _blocks(df: pd.DataFrame, title: str | None, width: int) -> None:
         for c, v in zip(cols, row, strict=True):
             if not v:
                 continue
-            lines = textwrap.wrap(v, val_w, break_long_words=True, break_on_hyphens=False) or [""]
+            lines = _wrap(v, val_w)
             key = c if len(c) <= key_w else c[:key_w - 1] + "…"
             print(f"{key:<{key_w}}  {lines[0]}")
             for line in lines[1:]:
                 print(" " * (key_w + 2) + line)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Wrap to ``width`` terminal cells (a Chinese character takes two)."""
+    from rich.cells import cell_len
+
+    out = []
+    for line in textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]:
+        while cell_len(line) > width:
+            cut = max(i for i in range(1, len(line) + 1) if cell_len(line[:i]) <= width)
+            out.append(line[:cut])
+            line = line[cut:]
+        out.append(line)
+    return out
+
+
+def _width(values) -> int:
+    from rich.cells import cell_len
+
+    return max((cell_len(str(v)) for v in values), default=0)
 
 
 def _fmt(v) -> str:
