@@ -75,9 +75,11 @@ def test_a_broken_translation_file_names_file_and_line(tmp_path, monkeypatch):
     (tmp_path / "targets_i18n.yaml").write_text('targets:\n  x:\n    title: {fr: "a", es: "b"\n', encoding="utf-8")
     monkeypatch.setattr(i18n.resources, "files", lambda _pkg: tmp_path)
     i18n._file.cache_clear()
+    i18n.translations.cache_clear()
     try:
         with pytest.raises(WsisError) as err:
             i18n.translations("target_title")
         assert "targets_i18n.yaml" in str(err.value) and "row 4" in str(err.value).lower()
     finally:
         i18n._file.cache_clear()
+        i18n.translations.cache_clear()

@@ -65,8 +65,10 @@ def _file(name: str) -> dict[str, Any]:
     return data
 
 
+@lru_cache(maxsize=32)
 def translations(kind: str) -> dict[Any, dict[str, Any]]:
-    """Every entry of one kind: key -> {lang: text, ``unofficial``: bool} (keys as written in the file)."""
+    """Every entry of one kind: key -> {lang: text, ``unofficial``: bool} (keys as written in the file).
+    Cached: treat the result as read-only."""
     if kind not in KINDS:
         raise WsisError("unknown-text-kind", f"unknown catalogue text kind {kind!r}", expected=", ".join(KINDS))
     name, top, field = KINDS[kind]
