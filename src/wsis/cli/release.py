@@ -13,6 +13,7 @@ from wsis.errors import WsisError
 from wsis.settings import Settings, get_settings
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json")]
+WideOpt = Annotated[bool, typer.Option("--wide", help="every column in the table, however wide")]
 
 
 def _settings(data_dir: Path | None = None) -> Settings:
@@ -32,8 +33,7 @@ def build(data_dir: Annotated[Path | None, typer.Option(help="data folder or pac
 
 
 def check(data_dir: Annotated[Path | None, typer.Option(help="data folder or packed mirror")] = None,
-          fmt: FormatOpt = "table",
-          wide: bool = typer.Option(False, "--wide", help="every column in the table, however wide")) -> None:
+          fmt: FormatOpt = "table", wide: WideOpt = False) -> None:
     """Run the quality checks on the data dir without building; exit 2 when any error is found."""
     import pandas as pd
 
@@ -50,16 +50,16 @@ def check(data_dir: Annotated[Path | None, typer.Option(help="data folder or pac
         raise typer.Exit(2)
 
 
-def releases(fmt: FormatOpt = "table") -> None:
+def releases(fmt: FormatOpt = "table", wide: WideOpt = False) -> None:
     """List the published releases, newest first."""
     import pandas as pd
 
     from wsis.release.store import list_releases
 
-    emit(pd.DataFrame(list_releases(get_settings())), fmt, "releases")
+    emit(pd.DataFrame(list_releases(get_settings())), fmt, "releases", wide=wide)
 
 
-def diff(old: str, new: str, fmt: FormatOpt = "table") -> None:
+def diff(old: str, new: str, fmt: FormatOpt = "table", wide: WideOpt = False) -> None:
     """Observations added, removed and changed between two releases, per indicator and area."""
     from wsis.release.diff import diff_releases
 
@@ -67,7 +67,7 @@ def diff(old: str, new: str, fmt: FormatOpt = "table") -> None:
     if df.empty and fmt == "table":
         print("no differences")
         return
-    emit(df, fmt, f"{old} -> {new}")
+    emit(df, fmt, f"{old} -> {new}", wide=wide)
 
 
 def info(release: Annotated[str | None, typer.Option(help="release id (default: current)")] = None) -> None:
@@ -99,8 +99,7 @@ def query(indicator: str,
           dim: Annotated[list[str] | None, typer.Option("--dim", help="KEY=VALUE dimension filter")] = None,
           all_vintages: bool = typer.Option(False, "--all-vintages", help="show every dataset, not only the preferred"),
           release: Annotated[str | None, typer.Option(help="release id (default: current)")] = None,
-          fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table",
-          wide: bool = typer.Option(False, "--wide", help="every column in the table, however wide")) -> None:
+          fmt: FormatOpt = "table", wide: WideOpt = False) -> None:
     """Print observations of an indicator with their dimensions, value, unit and dataset id."""
     from wsis.catalogue import load_catalogue
     from wsis.release import open_release
