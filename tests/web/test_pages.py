@@ -127,3 +127,23 @@ def test_new_release_is_served_without_restart(tmp_path, mini_data_dir, shared_d
     page = c.get("/releases").text
     assert f"{second} (current)" in page
     assert json.loads(c.get("/api/v1/releases").text)["count"] == 2
+
+
+def test_an_area_keeps_its_colour_in_every_language_and_on_every_page(client):
+    import re
+
+    from wsis.web import charts
+
+    key = re.compile(r'<li><svg[^>]*><path d="M1 5h20" stroke="(#[0-9a-f]{6})"')
+    seen = {}
+    for lang in ("", "/ar", "/zh", "/fr"):
+        for path in ("/indicators/IT_USE_ii99?areas=WLD,HIC,LIC,LDC", "/indicators/IT_USE_ii99?areas=LDC,LIC,HIC,WLD",
+                     "/compare?areas=LDC,WLD&indicator=IT_USE_ii99"):
+            html = client.get(lang + path).text
+            codes = path.split("areas=")[1].split("&")[0].split(",")
+            got = key.findall(html.split('class="key"', 1)[1].split("</ul>", 1)[0])
+            assert got == [charts.colour_of(c) for c in codes], (lang, path)
+            for c, col in zip(codes, got, strict=True):
+                assert seen.setdefault(c, col) == col
+    home = client.get("/ar/").text
+    assert charts.colour_of("HIC") in home and charts.colour_of("LDC") in home

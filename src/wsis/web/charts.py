@@ -215,15 +215,19 @@ def _svg_key(fr: Frame, items: Sequence[tuple[str, str, str]], top: float) -> tu
     return "".join(out), y - top + 8
 
 
-def _y_axis(fr: Frame, ys: list[float], scale: Callable[[float], float], step: float, top: float) -> str:
-    """Gridlines across the width with their labels sitting on them at the reading-start side."""
-    out = []
+def _y_axis(fr: Frame, ys: list[float], scale: Callable[[float], float], step: float,
+            top: float) -> tuple[str, str]:
+    """Gridlines across the width, and their labels sitting on them at the reading-start side. The labels
+    are drawn over the data; in the fluid layout a white halo keeps them legible where a line passes."""
+    lines, labels = [], []
+    halo = ' stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"' if fr.fluid else ""
     for v in ys:
         y = top + scale(v)
         colour = ZERO if v == 0 else GRID
-        out.append(f'<line x1="0" x2="{fr.x(1)}" y1="{y:.1f}" y2="{y:.1f}" stroke="{colour}"/>'
-                   f'<text x="{fr.x(fr.f(0))}" y="{y - 4:.1f}" text-anchor="{fr.side()}">{short(v, step)}</text>')
-    return "".join(out)
+        lines.append(f'<line x1="0" x2="{fr.x(1)}" y1="{y:.1f}" y2="{y:.1f}" stroke="{colour}"/>')
+        labels.append(f'<text x="{fr.x(fr.f(0))}" y="{y - 4:.1f}" text-anchor="{fr.side()}"{halo}>'
+                      f'{short(v, step)}</text>')
+    return "".join(lines), "".join(labels)
 
 
 # --- charts ----------------------------------------------------------------------------------------------
@@ -281,7 +285,8 @@ def line_chart(release_id: str, df: pd.DataFrame, y_title: str, target: float | 
         def fx(year: float) -> float:
             return pad + (year - y0) / span * (1 - 2 * pad) if y1 > y0 else 0.5
 
-        parts.append(_y_axis(fr, ys, sy, step, ptop))
+        grid, grid_labels = _y_axis(fr, ys, sy, step, ptop)
+        parts.append(grid)
         xs = ticks(y0, y1, 4 if fr.fluid or (fr.width or 0) < 500 else 6)
         xs = [t for t in xs if y0 <= t <= y1 and t == int(t)] or [y0]
         for t in xs:
@@ -303,6 +308,7 @@ def line_chart(release_id: str, df: pd.DataFrame, y_title: str, target: float | 
             # every point while they are few; on long series only the ends, so that phones do not get a bead chain
             body.append(fr.markers(pts if len(pts) <= 12 else [pts[0], pts[-1]], col))
         parts.append(fr.plot(ptop, ph, "".join(body)))
+        parts.append(grid_labels)
         svg = fr.open(h) + "".join(parts) + "</svg>"
         return (key_html(items) + svg) if fr.fluid else svg
 
