@@ -110,3 +110,20 @@ def test_own_translations_carry_the_unofficial_mark(client, lang):
     assert mark != "unofficial translation"
     assert mark in _visible(client.get(f"/{lang}/indicators/IT_USE_ii99").text)
     assert mark not in _visible(client.get("/indicators/IT_USE_ii99").text)
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "zh"])
+def test_country_page_names_its_groups_in_the_page_language(client, web_settings, lang):
+    """The groups a country belongs to (M49, income, ITU, World Bank regions and aggregates) are named in
+    the page language on its page."""
+    from wsis.release.reader import open_release
+
+    rel = open_release(None, web_settings)
+    groups = rel.sql("SELECT a.code, a.name FROM group_members m JOIN areas a ON a.code = m.\"group\" "
+                     "WHERE m.iso3 = 'KEN' AND a.code <> 'WLD'")
+    assert len(groups) > 10
+    named = rel.sql("SELECT code FROM area_names WHERE lang = ?", [lang])["code"]
+    assert set(groups["code"]) <= set(named)
+    text = _visible(client.get(f"/{lang}/areas/KEN").text)
+    english = [n for n in groups["name"] if len(n) >= 12 and re.search(rf"(?<![\w(]){re.escape(n)}(?![\w)])", text)]
+    assert not english, english
