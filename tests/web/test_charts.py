@@ -137,6 +137,18 @@ def test_rtl_bars_grow_from_the_right():
     assert 'text-anchor="end"' in rtl.split("<rect")[0]
 
 
+def test_long_bar_labels_wrap_to_fit_a_phone():
+    ru = "Не имеющие выхода к морю развивающиеся страны"
+    zh = "内陆发展中国家和小岛屿发展中国家以及最不发达国家"
+    assert charts.wrap(ru, 36) == ["Не имеющие выхода к морю", "развивающиеся страны"]
+    assert all(len(line) <= 18 for line in charts.wrap(zh, 36)) and "".join(charts.wrap(zh, 36)) == zh
+    svg = charts.bar_chart("test", pd.DataFrame({"label": [ru, "World"], "value": [38.7, 67.4]}), "Процент")
+    assert ">Не имеющие выхода к морю</text>" in svg and ">развивающиеся страны</text>" in svg
+    one = charts.bar_chart("test", pd.DataFrame({"label": ["LLDC", "World"], "value": [38.7, 67.4]}), "Процент")
+    bars = re.compile(r'<rect [^>]*y="([\d.]+)"')
+    assert [float(y) for y in bars.findall(svg)] == [float(y) + 16 for y in bars.findall(one)]  # one line more
+
+
 def test_ticks_are_round_and_cover_the_range():
     assert charts.ticks(0, 93.1) == [0, 25, 50, 75, 100]
     assert charts.ticks(2005, 2023, 4) == [2005, 2010, 2015, 2020, 2025]

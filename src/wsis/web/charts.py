@@ -19,7 +19,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import textwrap
 import threading
+import unicodedata
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -116,6 +118,13 @@ def short(v: float, step: float = 1.0) -> str:
             return f"{v / div:.3g}{suf}" if div != 1e4 else f"{v / 1e3:.3g}k"
     dec = 0 if step >= 1 or step == 0 else min(4, -math.floor(math.log10(step) + 1e-9))
     return f"{v:.{dec}f}"
+
+
+def wrap(text: str, fit: int) -> list[str]:
+    """Break a label into lines of at most ``fit`` characters (half as many when it has wide CJK characters)
+    so that it never runs past a phone screen."""
+    wide = any(unicodedata.east_asian_width(ch) in "WF" for ch in text)
+    return textwrap.wrap(text, fit // 2 if wide else fit) or [text]
 
 
 # --- layout ----------------------------------------------------------------------------------------------
@@ -330,17 +339,20 @@ def bar_chart(release_id: str, df: pd.DataFrame, x_title: str, width: int | None
         span = (hi - lo) or 1.0
         room = 0.84  # the rest of the width holds the value label
         zero = (0 - lo) / span * room
-        row = fr.font + 4 + 14 + 9
-        top = fr.font + 10
+        line = fr.font + 3
+        # the narrowest fluid box is about 288 px (a 320 px screen less the page margins)
+        fit = int((288 if fr.fluid else fr.width) / (fr.font * 0.6))
         parts = [f'<text x="{fr.x(fr.f(0))}" y="{fr.font:g}" text-anchor="{fr.side()}">{escape(x_title)}</text>']
-        for i, r in enumerate(data.itertuples(index=False)):
+        y = fr.font + 10
+        for r in data.itertuples(index=False):
             v = float(r.value)
-            y = top + i * row
             a, b = sorted((zero, zero + v / span * room))
             col = colour_of(str(r.code)) if "code" in data.columns else PALETTE[0]
             x0, x1 = fr.f(a), fr.f(b)
-            parts.append(f'<text x="{fr.x(fr.f(0))}" y="{y + fr.font:g}" text-anchor="{fr.side()}">'
-                         f'{escape(str(r.label))}</text>')
+            for k, text in enumerate(wrap(str(r.label), fit)):
+                parts.append(f'<text x="{fr.x(fr.f(0))}" y="{y + fr.font + k * line:g}" '
+                             f'text-anchor="{fr.side()}">{escape(text)}</text>')
+                y += line if k else 0
             parts.append(f'<rect x="{fr.x(min(x0, x1))}" y="{y + fr.font + 4:g}" width="{fr.x(abs(x1 - x0))}" '
                          f'height="14" fill="{col}"/>')
             end = fr.f(b if v >= 0 else a)
@@ -348,8 +360,8 @@ def bar_chart(release_id: str, df: pd.DataFrame, x_title: str, width: int | None
             dx = 4 if anchor == "start" else -4
             parts.append(f'<text x="{fr.x(end)}" dx="{dx}" y="{y + fr.font + 15:g}" text-anchor="{anchor}">'
                          f'{short(v, 0.1 if abs(v) < 1000 else 1)}</text>')
-        h = top + len(data) * row
-        return fr.open(h) + "".join(parts) + "</svg>"
+            y += fr.font + 4 + 14 + 9
+        return fr.open(int(y)) + "".join(parts) + "</svg>"
 
     return _cached(("bar", release_id, data.to_json(), x_title, width, rtl), build)
 
