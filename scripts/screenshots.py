@@ -1,7 +1,7 @@
 """Screenshots of the home, indicator, country, group, action-line, compare and outcome pages in English and
 Arabic, taken with headless Chromium (Debian chromium through Playwright; never `playwright install`) at a
-phone viewport (360 x 800 CSS px by default), cut at --max-height and reduced to a 64-colour palette (Pillow)
-so that they stay small enough to commit.
+phone viewport (360 x 800 CSS px by default), cut at --max-height and reduced to a 128-colour palette
+(Pillow; the octree method keeps the chart colours exact) so that they stay small enough to commit.
 
     .venv/bin/python scripts/screenshots.py [--url http://127.0.0.1:8000] [--out docs/screenshots]
         [--width 360] [--height 800] [--max-height 1800]
@@ -27,14 +27,14 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def shrink(path: Path, colours: int = 64) -> None:
+def shrink(path: Path, colours: int = 128) -> None:
     """Re-save a screenshot with an adaptive palette (a fraction of the size; text stays crisp)."""
     try:
         from PIL import Image
     except ImportError:
         return
     with Image.open(path) as im:
-        small = im.convert("RGB").quantize(colors=colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        small = im.convert("RGB").quantize(colors=colours, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     small.save(path, optimize=True)
 
 
