@@ -153,7 +153,11 @@ def test_ticks_are_round_and_cover_the_range():
     assert charts.ticks(0, 93.1) == [0, 25, 50, 75, 100]
     assert charts.ticks(2005, 2023, 4) == [2005, 2010, 2015, 2020, 2025]
     assert charts.ticks(0, 0.37) == [0, 0.1, 0.2, 0.3, 0.4]
-    assert charts.short(1_500_000) == "1.5M" and charts.short(25000) == "25k" and charts.short(0.25, 0.05) == "0.25"
+    assert charts.short(1_500_000) == "1.5M" and charts.short(25000) == "25K" and charts.short(0.25, 0.05) == "0.25"
+    # in the page's locale: decimal sign, grouping, compact words
+    assert charts.short(67.4, 0.1, "fr") == "67,4" and charts.short(2500.0, 1, "en") == "2,500"
+    assert charts.short(1e10, 1, "ar") == "10\xa0مليار" and charts.short(1e10, 1, "zh") == "100亿"
+    assert charts.short(2.5e6, 1, "ru") == "2,5\xa0млн"
 
 
 def test_palette_is_distinguishable_for_colour_blind_readers():

@@ -25,10 +25,13 @@ import unicodedata
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 
 import pandas as pd
+from babel import Locale
+from babel.numbers import format_compact_decimal, format_decimal
 
 from wsis.web import geo
 
@@ -110,14 +113,18 @@ def ticks(lo: float, hi: float, count: int = 4) -> list[float]:
     return [round(k * step, 10) for k in range(start, stop + 1)]
 
 
-def short(v: float, step: float = 1.0) -> str:
-    """A compact label: 1.5k, 2M, 3G for large values; as many decimals as the step needs otherwise."""
-    a = abs(v)
-    for div, suf in ((1e9, "G"), (1e6, "M"), (1e4, "k")):
-        if a >= div:
-            return f"{v / div:.3g}{suf}" if div != 1e4 else f"{v / 1e3:.3g}k"
+@lru_cache(maxsize=8)
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+def short(v: float, step: float = 1.0, lang: str = "en") -> str:
+    """A tick or value label in the page's locale: compact for large values (25K, 2,5 M, 10 مليار, 100亿),
+    with as many decimals as the step needs otherwise."""
+    if abs(v) >= 10_000:
+        return format_compact_decimal(v, locale=_locale(lang), fraction_digits=1)
     dec = 0 if step >= 1 or step == 0 else min(4, -math.floor(math.log10(step) + 1e-9))
-    return f"{v:.{dec}f}"
+    return format_decimal(v, format="#,##0" + ("." + "0" * dec if dec else ""), locale=_locale(lang))
 
 
 def wrap(text: str, fit: int) -> list[str]:
@@ -133,8 +140,8 @@ class Frame:
     """Horizontal placement for one chart: fractions of the width become percentages (fluid) or pixels
     (fixed). ``rtl`` mirrors every position (bars grow from the right on right-to-left pages)."""
 
-    def __init__(self, width: int | None, rtl: bool = False):
-        self.width, self.rtl = width, rtl
+    def __init__(self, width: int | None, rtl: bool = False, lang: str = "en"):
+        self.width, self.rtl, self.lang = width, rtl, lang
         self.fluid = width is None
         self.font = FLUID_FONT if self.fluid else FIXED_FONT
 
@@ -235,7 +242,7 @@ def _y_axis(fr: Frame, ys: list[float], scale: Callable[[float], float], step: f
         colour = ZERO if v == 0 else GRID
         lines.append(f'<line x1="0" x2="{fr.x(1)}" y1="{y:.1f}" y2="{y:.1f}" stroke="{colour}"/>')
         labels.append(f'<text x="{fr.x(fr.f(0))}" y="{y - 4:.1f}" text-anchor="{fr.side()}"{halo}>'
-                      f'{short(v, step)}</text>')
+                      f'{short(v, step, fr.lang)}</text>')
     return "".join(lines), "".join(labels)
 
 
@@ -251,16 +258,17 @@ def _line_rows(df: pd.DataFrame) -> list[tuple[str, str, int, float]]:
 
 
 def line_chart(release_id: str, df: pd.DataFrame, y_title: str, target: float | None = None,
-               width: int | None = None, height: int | None = None) -> str:
+               width: int | None = None, height: int | None = None, lang: str = "en") -> str:
     """Lines over time. ``df`` has columns year, value, series (area names) and, optionally, code (area
     codes, which fix the colours; the series name is used otherwise); an optional 2030 target is a dashed
-    rule. ``width=None`` gives the fluid dashboard layout (HTML key + SVG), a number a fixed-size SVG."""
+    rule. ``width=None`` gives the fluid dashboard layout (HTML key + SVG), a number a fixed-size SVG.
+    Numbers are formatted for ``lang``."""
     rows = _line_rows(df)
     if not rows:
         return ""
 
     def build() -> str:
-        fr = Frame(width)
+        fr = Frame(width, lang=lang)
         groups: dict[str, list[tuple[int, float]]] = {}
         names: dict[str, str] = {}
         for code, name, year, value in rows:
@@ -321,11 +329,11 @@ def line_chart(release_id: str, df: pd.DataFrame, y_title: str, target: float | 
         svg = fr.open(h) + "".join(parts) + "</svg>"
         return (key_html(items) + svg) if fr.fluid else svg
 
-    return _cached(("line", release_id, rows, y_title, target, width, height), build)
+    return _cached(("line", release_id, rows, y_title, target, width, height, lang), build)
 
 
 def bar_chart(release_id: str, df: pd.DataFrame, x_title: str, width: int | None = None,
-              rtl: bool = False) -> str:
+              rtl: bool = False, lang: str = "en") -> str:
     """Horizontal bars, one row per label with the label above its bar and the value at its end. ``df`` has
     columns label, value (already ordered) and, optionally, code (colours each bar by area)."""
     data = df[["label", "value"] + (["code"] if "code" in df.columns else [])].dropna(subset=["value"])
@@ -333,7 +341,7 @@ def bar_chart(release_id: str, df: pd.DataFrame, x_title: str, width: int | None
         return ""
 
     def build() -> str:
-        fr = Frame(width, rtl)
+        fr = Frame(width, rtl, lang)
         vals = data["value"].astype(float).tolist()
         lo, hi = min(0.0, min(vals)), max(0.0, max(vals))
         span = (hi - lo) or 1.0
@@ -359,11 +367,11 @@ def bar_chart(release_id: str, df: pd.DataFrame, x_title: str, width: int | None
             anchor = fr.side(v >= 0)
             dx = 4 if anchor == "start" else -4
             parts.append(f'<text x="{fr.x(end)}" dx="{dx}" y="{y + fr.font + 15:g}" text-anchor="{anchor}">'
-                         f'{short(v, 0.1 if abs(v) < 1000 else 1)}</text>')
+                         f'{short(v, 0.1 if abs(v) < 1000 else 1, fr.lang)}</text>')
             y += fr.font + 4 + 14 + 9
         return fr.open(int(y)) + "".join(parts) + "</svg>"
 
-    return _cached(("bar", release_id, data.to_json(), x_title, width, rtl), build)
+    return _cached(("bar", release_id, data.to_json(), x_title, width, rtl, lang), build)
 
 
 # --- the map ---------------------------------------------------------------------------------------------
@@ -405,7 +413,7 @@ def _class_colours(n: int, reverse: bool) -> list[str]:
     return cols[::-1] if reverse else cols
 
 
-def map_key(breaks: list[float], colours: list[str], title: str) -> str:
+def map_key(breaks: list[float], colours: list[str], title: str, lang: str = "en") -> str:
     """The map's legend: a fluid strip of classes with their bounds, text at full size at any width."""
     fr = Frame(None)
     n = len(colours)
@@ -415,12 +423,12 @@ def map_key(breaks: list[float], colours: list[str], title: str) -> str:
         parts.append(f'<rect x="{fr.x(i / n)}" y="{fr.font + 6}" width="{fr.x(1 / n)}" height="12" fill="{c}"/>')
     for i, b in enumerate(breaks):
         f = i / n
-        parts.append(f'<text x="{fr.x(f)}" y="{2 * fr.font + 22}" text-anchor="{fr.anchor(f)}">{short(b, step)}</text>')
+        parts.append(f'<text x="{fr.x(f)}" y="{2 * fr.font + 22}" text-anchor="{fr.anchor(f)}">{short(b, step, lang)}</text>')
     return fr.open(2 * fr.font + 27) + "".join(parts) + "</svg>"
 
 
 def choropleth(release_id: str, values: dict[str, float], m49_of: dict[str, str], islands: list[str],
-               data_dir: Path, legend_title: str, reverse: bool = False) -> str:
+               data_dir: Path, legend_title: str, reverse: bool = False, lang: str = "en") -> str:
     """World map shaded in classes: ``values`` maps ISO3 to a value; ``m49_of`` maps ISO3 to M49; small
     islands missing from the 110m geometry (``islands``, ISO3) are drawn as circles. Returns the map SVG (it
     scales with the page; it holds no text) followed by its fluid legend."""
@@ -453,7 +461,8 @@ def choropleth(release_id: str, values: dict[str, float], m49_of: dict[str, str]
                f'viewBox="0 0 {geo.WIDTH} {world.height}" aria-hidden="true" focusable="false">'
                f'<g stroke="#fff" stroke-width=".5" stroke-linejoin="round">{shapes}</g>'
                f'<g stroke="#333" stroke-width=".6">{"".join(dots)}</g></svg>')
-        return svg + map_key(breaks, colours, legend_title)
+        return svg + map_key(breaks, colours, legend_title, lang)
 
-    key = ("map", release_id, sorted((k, round(float(v), 3)) for k, v in values.items()), legend_title, reverse)
+    key = ("map", release_id, sorted((k, round(float(v), 3)) for k, v in values.items()), legend_title, reverse,
+           lang)
     return _cached(key, build)

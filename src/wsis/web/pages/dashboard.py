@@ -53,7 +53,7 @@ def line_svg(ctx: Ctx, code: str, area_codes: list[str], dims: dict[str, str], u
     order = {c: i for i, c in enumerate(area_codes)}  # series in selection order, whatever the language
     df = df.assign(series=df["REF_AREA"].map(lambda c: nm.get(c, c)), code=df["REF_AREA"], year=df["TIME_PERIOD"],
                    value=df["OBS_VALUE"], o=df["REF_AREA"].map(order)).sort_values(["o", "year"])
-    svg = charts.line_chart(rel.id, df, unit_label(unit, ctx._), target=target)
+    svg = charts.line_chart(rel.id, df, unit_label(unit, ctx._), target=target, lang=ctx.lang)
     piv = df.pivot_table(index="year", columns="series", values="value", aggfunc="first").sort_index()
     piv = piv[list(dict.fromkeys(df["series"]))]
     piv = piv.tail(25)
@@ -79,7 +79,8 @@ def home(ctx: Ctx = Depends(get_ctx)):
                       for c, r in sel.iterrows()]
         if chart_rows:
             chart = charts.bar_chart(rel.id, pd.DataFrame([{"label": r["name"], "value": r["value"], "code": r["code"]}
-                                                           for r in chart_rows]), _("Percent"), rtl=ctx.lang in RTL)
+                                                           for r in chart_rows]), _("Percent"), rtl=ctx.lang in RTL,
+                                     lang=ctx.lang)
     title = _("The digital divides at a glance")
     ctx_dict = {"gaps": rows, "chart": chart, "chart_rows": chart_rows or [],
                 "chart_title": _("Individuals using the Internet, by group (%)"),
@@ -154,7 +155,7 @@ def indicator_page(code: str, ctx: Ctx = Depends(get_ctx)):
                                        if a in m49 and pd.notna(v)}
     unit = unit_label(ind["unit"], _)
     map_svg = charts.choropleth(rel.id, cvals, m49, islands, ctx.settings.data_dir, unit,
-                                reverse=ind.get("higher_is_better") is False) if cvals else None
+                                reverse=ind.get("higher_is_better") is False, lang=ctx.lang) if cvals else None
     prog = data.progress(rel, indicator=code)
     status = {}
     if prog is not None and not prog.empty and "category" in prog.columns:
