@@ -147,3 +147,16 @@ def test_an_area_keeps_its_colour_in_every_language_and_on_every_page(client):
                 assert seen.setdefault(c, col) == col
     home = client.get("/ar/").text
     assert charts.colour_of("HIC") in home and charts.colour_of("LDC") in home
+
+
+def test_line_data_table_follows_the_selection_newest_year_first(client):
+    import re
+
+    html = client.get("/indicators/IT_USE_ii99?areas=LDC,WLD").text
+    table = html.split('<caption id="line-c">', 1)[1].split("</table>", 1)[0]
+    heads = re.findall(r'<th scope="col">([^<]*)</th>', table)
+    assert heads[1:] == ["Least developed countries", "World"]
+    years = [int(y) for y in re.findall(r'<th scope="row">(\d{4})</th>', table)]
+    assert years == sorted(years, reverse=True) and 0 < len(years) <= 25
+    first = re.findall(r"<td>([^<]*)</td>", table.split("</tr>", 2)[1])
+    assert len(first) == 2 and all(re.fullmatch(r"[\d.,]+|–", v) for v in first)

@@ -54,11 +54,15 @@ def line_svg(ctx: Ctx, code: str, area_codes: list[str], dims: dict[str, str], u
     df = df.assign(series=df["REF_AREA"].map(lambda c: nm.get(c, c)), code=df["REF_AREA"], year=df["TIME_PERIOD"],
                    value=df["OBS_VALUE"], o=df["REF_AREA"].map(order)).sort_values(["o", "year"])
     svg = charts.line_chart(rel.id, df, unit_label(unit, ctx._), target=target, lang=ctx.lang)
-    piv = df.pivot_table(index="year", columns="series", values="value", aggfunc="first").sort_index()
-    piv = piv[list(dict.fromkeys(df["series"]))]
-    piv = piv.tail(25)
-    rows = [(int(y), [None if pd.isna(v) else float(v) for v in r]) for y, r in zip(piv.index, piv.values, strict=False)]
-    return svg, list(piv.columns), rows[::-1]
+    # the data table: the last 25 years, newest first, one column per area (plain Python: a pandas pivot
+    # cost more than the whole chart)
+    names = list(dict.fromkeys(df["series"].tolist()))
+    cells: dict[tuple[int, str], float] = {}
+    for n, y, v in zip(df["series"].tolist(), df["year"].tolist(), df["value"].tolist(), strict=True):
+        if v is not None and v == v:
+            cells.setdefault((int(y), n), float(v))
+    years = sorted({y for y, _ in cells})[-25:]
+    return svg, names, [(y, [cells.get((y, n)) for n in names]) for y in reversed(years)]
 
 
 @router.get("/")
