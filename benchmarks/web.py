@@ -222,7 +222,7 @@ def main() -> None:
                      ("Datasette JSON (varied)", ds,
                       [f"/obs/observations.json?INDICATOR=IT_USE_ii99&REF_AREA={c}&_shape=objects&_size=1000"
                        for c in countries])]
-        # last: each new area selection renders a new line chart (vl-convert), the slowest path
+        # last: each new area selection queries the release and draws a new line chart, the slowest path
         runs.append(("indicator page (varied, new charts)", ours,
                      [f"/indicators/IT_USE_ii99?areas={c}" for c in countries]))
         print(f"{'run':34} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")

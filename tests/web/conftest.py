@@ -3,6 +3,8 @@ server on 127.0.0.1 (for the SDMX client, schemathesis, the page-weight test and
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import serve_in_thread
@@ -38,3 +40,19 @@ def live_server(app):
     """The app served by uvicorn on 127.0.0.1 in a background thread; yields its base URL."""
     with serve_in_thread(app) as url:
         yield url
+
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium (or WSIS_CHROMIUM) driven by Playwright, shared by the browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=os.environ.get("WSIS_CHROMIUM", "/usr/bin/chromium"),
+                              args=CHROMIUM_ARGS)
+        yield b
+        b.close()

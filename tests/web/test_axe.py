@@ -3,7 +3,6 @@ English and Arabic; the skip link and keyboard focus work."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -13,20 +12,8 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["/", "/indicators", "/indicators/IT_USE_ii99", "/areas/KEN", "/groups/LDC", "/action-lines",
          "/action-lines/C2", "/outcome", "/compare?areas=KEN,UGA,LDC&indicator=IT_USE_ii99", "/releases",
          "/areas/NOPE"]
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=os.environ.get("WSIS_CHROMIUM", "/usr/bin/chromium"), args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.parametrize("lang", ["", "/ar"])

@@ -73,7 +73,8 @@ def test_map_has_disclaimer_and_island_points(client):
     html = client.get("/indicators/IT_USE_ii99").text
     assert "do not imply official endorsement" in html
     assert html.count("<svg") >= 2  # line chart and map
-    assert len(__import__("re").findall(r'd="M[^"]*A', html)) >= 10  # small islands drawn as circles
+    mapsvg = html.split('class="map"', 1)[1].split("</svg>", 1)[0]
+    assert mapsvg.count("<circle") >= 10  # small islands drawn as circles
 
 
 def test_output_is_escaped_and_bad_parameters_are_400(client):
@@ -126,3 +127,36 @@ def test_new_release_is_served_without_restart(tmp_path, mini_data_dir, shared_d
     page = c.get("/releases").text
     assert f"{second} (current)" in page
     assert json.loads(c.get("/api/v1/releases").text)["count"] == 2
+
+
+def test_an_area_keeps_its_colour_in_every_language_and_on_every_page(client):
+    import re
+
+    from wsis.web import charts
+
+    key = re.compile(r'<li><svg[^>]*><path d="M1 5h20" stroke="(#[0-9a-f]{6})"')
+    seen = {}
+    for lang in ("", "/ar", "/zh", "/fr"):
+        for path in ("/indicators/IT_USE_ii99?areas=WLD,HIC,LIC,LDC", "/indicators/IT_USE_ii99?areas=LDC,LIC,HIC,WLD",
+                     "/compare?areas=LDC,WLD&indicator=IT_USE_ii99"):
+            html = client.get(lang + path).text
+            codes = path.split("areas=")[1].split("&")[0].split(",")
+            got = key.findall(html.split('class="key"', 1)[1].split("</ul>", 1)[0])
+            assert got == [charts.colour_of(c) for c in codes], (lang, path)
+            for c, col in zip(codes, got, strict=True):
+                assert seen.setdefault(c, col) == col
+    home = client.get("/ar/").text
+    assert charts.colour_of("HIC") in home and charts.colour_of("LDC") in home
+
+
+def test_line_data_table_follows_the_selection_newest_year_first(client):
+    import re
+
+    html = client.get("/indicators/IT_USE_ii99?areas=LDC,WLD").text
+    table = html.split('<caption id="line-c">', 1)[1].split("</table>", 1)[0]
+    heads = re.findall(r'<th scope="col">([^<]*)</th>', table)
+    assert heads[1:] == ["Least developed countries", "World"]
+    years = [int(y) for y in re.findall(r'<th scope="row">(\d{4})</th>', table)]
+    assert years == sorted(years, reverse=True) and 0 < len(years) <= 25
+    first = re.findall(r"<td>([^<]*)</td>", table.split("</tr>", 2)[1])
+    assert len(first) == 2 and all(re.fullmatch(r"[\d.,]+|–", v) for v in first)

@@ -112,7 +112,7 @@ def load_catalogue() -> Catalogue:
             ind[code]["names"] = names
     for code, defs in ((i18n or {}).get("definitions") or {}).items():
         if code in ind:
-            ind[code]["definitions"] = defs
+            ind[code]["definitions"] = {k: v for k, v in defs.items() if k != "unofficial"}
     prov = yaml.safe_load((pkg / "providers.yaml").read_text(encoding="utf-8"))
     lines = yaml.safe_load((pkg / "action_lines.yaml").read_text(encoding="utf-8"))["action_lines"]
     return Catalogue(

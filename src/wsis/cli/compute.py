@@ -7,6 +7,13 @@ import typer
 
 from wsis.cli.output import emit as _emit
 
+WIDE = typer.Option(False, "--wide", help="every column in the table, however wide (CSV and JSON always have all)")
+# The columns a table shows by default, in 80 terminal columns (``--wide`` shows every column).
+GAPS_ESSENTIAL = ("gap", "area", "year", "value", "class")
+PROGRESS_ESSENTIAL = ("area", "indicator", "method", "category", "latest_year", "latest_value", "target_value",
+                      "projected_2030")
+FIGURES_ESSENTIAL = ("para", "figure", "stated_value", "release_value", "release_year", "difference")
+
 
 def _release(release_id: str | None):
     from wsis.release.reader import open_release
@@ -18,36 +25,37 @@ def gaps(indicator: str | None = typer.Option(None, help="a gap code, e.g. IT_US
          area: str | None = typer.Option(None, help="area code, e.g. KEN or WLD"),
          all_years: bool = typer.Option(False, "--all-years", help="every year, not only the latest"),
          fmt: str = typer.Option("table", "--format", help="table | csv | json"),
+         wide: bool = WIDE,
          release: str | None = typer.Option(None, help="release id (default: current)")) -> None:
     """Divides: gender parity scores, urban/rural and high/low-income ratios, gaps to the world, Gini/Theil."""
     from wsis.compute.gaps import gap_table
 
-    _emit(gap_table(_release(release), latest=not all_years, indicator=indicator, area=area), fmt, "Gaps")
+    _emit(gap_table(_release(release), latest=not all_years, indicator=indicator, area=area), fmt, "Gaps",
+          GAPS_ESSENTIAL, wide)
 
 
 def progress(area: str | None = typer.Option(None, help="area code, e.g. KEN"),
              indicator: str | None = typer.Option(None, help="indicator code or target id"),
              method: str = typer.Option("unsd", help="unsd | statcan | unsd2022 | projection | all"),
              fmt: str = typer.Option("table", "--format", help="table | csv | json"),
+             wide: bool = WIDE,
              release: str | None = typer.Option(None, help="release id (default: current)")) -> None:
     """Progress towards the 2030 targets per area and indicator."""
     from wsis.compute.progress import assess
 
     df = assess(_release(release), area=area, indicator=indicator, method=method)
-    if fmt == "table":
-        df = df[["area", "indicator", "method", "category", "base_year", "base_value", "latest_year",
-                 "latest_value", "target_value", "observed_rate", "required_rate", "projected_2030",
-                 "projected_low", "projected_high", "years_used"]]
-    _emit(df, fmt, "Progress towards 2030 targets")
+    _emit(df, fmt, "Progress towards 2030 targets", PROGRESS_ESSENTIAL, wide)
 
 
 def figures(fmt: str = typer.Option("table", "--format", help="table | csv | json"),
+            wide: bool = WIDE,
             release: str | None = typer.Option(None, help="release id (default: current)")) -> None:
     """Every figure the outcome document states, next to the release's value and why they differ."""
     from wsis.compute.figures import fact_check
     from wsis.settings import get_settings
 
-    _emit(fact_check(_release(release), get_settings().data_dir), fmt, "Outcome document figures")
+    _emit(fact_check(_release(release), get_settings().data_dir), fmt, "Outcome document figures",
+          FIGURES_ESSENTIAL, wide)
 
 
 def validate_aggregates(impute: str = typer.Option("interpolate", help="none | interpolate | nearest | both"),

@@ -14,6 +14,7 @@ from wsis.schema import DIMENSIONS
 from wsis.settings import Settings, get_settings
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json")]
+WideOpt = Annotated[bool, typer.Option("--wide", help="every column in the table, however wide")]
 
 
 def _settings(data_dir: Path | None = None) -> Settings:
@@ -33,7 +34,7 @@ def build(data_dir: Annotated[Path | None, typer.Option(help="data folder or pac
 
 
 def check(data_dir: Annotated[Path | None, typer.Option(help="data folder or packed mirror")] = None,
-          fmt: FormatOpt = "table") -> None:
+          fmt: FormatOpt = "table", wide: WideOpt = False) -> None:
     """Run the quality checks on the data dir without building; exit 2 when any error is found."""
     import pandas as pd
 
@@ -44,21 +45,22 @@ def check(data_dir: Annotated[Path | None, typer.Option(help="data folder or pac
     if df.empty:
         print("no findings")
         return
-    emit(df[["severity", "check_name", "message", "file", "row_number", "column_name"]], fmt, "quality findings")
+    emit(df[["severity", "check_name", "message", "file", "row_number", "column_name"]], fmt, "quality findings",
+         wide=wide)
     if (df["severity"] == "error").any():
         raise typer.Exit(2)
 
 
-def releases(fmt: FormatOpt = "table") -> None:
+def releases(fmt: FormatOpt = "table", wide: WideOpt = False) -> None:
     """List the published releases, newest first."""
     import pandas as pd
 
     from wsis.release.store import list_releases
 
-    emit(pd.DataFrame(list_releases(get_settings())), fmt, "releases")
+    emit(pd.DataFrame(list_releases(get_settings())), fmt, "releases", wide=wide)
 
 
-def diff(old: str, new: str, fmt: FormatOpt = "table") -> None:
+def diff(old: str, new: str, fmt: FormatOpt = "table", wide: WideOpt = False) -> None:
     """Observations added, removed and changed between two releases, per indicator and area."""
     from wsis.release.diff import diff_releases
 
@@ -66,7 +68,7 @@ def diff(old: str, new: str, fmt: FormatOpt = "table") -> None:
     if df.empty and fmt == "table":
         print("no differences")
         return
-    emit(df, fmt, f"{old} -> {new}")
+    emit(df, fmt, f"{old} -> {new}", wide=wide)
 
 
 def info(release: Annotated[str | None, typer.Option(help="release id (default: current)")] = None) -> None:
@@ -98,7 +100,7 @@ def query(indicator: str,
           dim: Annotated[list[str] | None, typer.Option("--dim", help="KEY=VALUE dimension filter")] = None,
           all_vintages: bool = typer.Option(False, "--all-vintages", help="show every dataset, not only the preferred"),
           release: Annotated[str | None, typer.Option(help="release id (default: current)")] = None,
-          fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table") -> None:
+          fmt: FormatOpt = "table", wide: WideOpt = False) -> None:
     """Print observations of an indicator with their dimensions, value, unit and dataset id."""
     from wsis.catalogue import load_catalogue
     from wsis.release import open_release
@@ -121,7 +123,8 @@ def query(indicator: str,
     if df.empty and fmt == "table":
         Console(stderr=True).print("no observations match")
         return
-    emit(df[[c for c in cols if c in df]], fmt, f"{indicator} (release {rel.id})")
+    essential = [c for c in cols if c not in ("INDICATOR", "UNIT_MEASURE", "OBS_STATUS", "COVERAGE", "METHOD")]
+    emit(df[[c for c in cols if c in df]], fmt, f"{indicator} (release {rel.id})", essential, wide)
 
 
 def main_job() -> None:

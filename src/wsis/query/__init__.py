@@ -47,11 +47,20 @@ from wsis.query.releases import (
     manifest,
     release,
 )
+from wsis.query.texts import (
+    action_line_text,
+    deliverable_text,
+    document_title,
+    gdc_objective_text,
+    paragraph_text,
+    target_text,
+)
 from wsis.query.results import gap_table, headline_gaps, progress, target_for, targets
 from wsis.reference.frameworks import Frameworks
 from wsis.schema import DISAGG
 
 __all__ = [
+    "action_line_text", "deliverable_text", "document_title", "gdc_objective_text", "paragraph_text", "target_text",
     "DISAGG", "Frameworks", "Release", "WorldMap", "area_indicators", "area_names_all", "area_row", "areas", "coverage",
     "country_years", "coverage_counts", "current_release", "datasets", "default_dims", "diff_summary", "dim_values",
     "disagg_codes", "findings", "frameworks", "gap_table", "group_coverage", "group_sizes", "groups_of",

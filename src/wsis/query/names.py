@@ -9,6 +9,7 @@ import pandas as pd
 
 from wsis.errors import WsisError
 from wsis.query.memo import memo
+from wsis.query.texts import definition_text
 from wsis.release.reader import Release
 
 
@@ -107,9 +108,11 @@ def indicator_names(rel: Release, lang: str) -> dict[str, str]:
 
 
 def translated(rel: Release, row: dict[str, Any], lang: str) -> dict[str, Any]:
-    """An indicator row with ``name`` in the page language (``name_en`` keeps the catalogue's English)."""
+    """An indicator row with ``name`` and ``definition`` in the page language (``name_en`` and
+    ``definition_en`` keep the catalogue's English; ``definition_unofficial`` marks our own translation)."""
     code = row["INDICATOR"]
-    return {**row, "name": indicator_names(rel, lang).get(code, row["name"]), "name_en": row["name"]}
+    return definition_text({**row, "name": indicator_names(rel, lang).get(code, row["name"]), "name_en": row["name"]},
+                           lang)
 
 
 def indicator_row(rel: Release, code: str) -> dict[str, Any]:

@@ -77,6 +77,17 @@ GROUP_NAMES = {
     "ITU_EUR": {"fr": "UIT – Europe", "es": "UIT – Europa", "ar": "الاتحاد الدولي للاتصالات – أوروبا",
                 "ru": "МСЭ – Европа", "zh": "国际电联 – 欧洲"},
 }
+
+
+def _wb_group_names() -> dict[str, dict[str, str]]:
+    """World Bank regions and aggregates in the other five languages (package data wb_group_names.yaml)."""
+    from importlib import resources
+
+    import yaml
+
+    return yaml.safe_load((resources.files("wsis.reference") / "wb_group_names.yaml").read_text(encoding="utf-8"))
+
+
 # Non-standard codes used by providers for economies we know under another code.
 CODE_ALIASES = {"KSO": "XKX", "KOS": "XKX", "AAA": "GGY", "GBJ": "JEY"}
 
@@ -222,7 +233,7 @@ def load_areas(data_dir: Path) -> AreaReference:
         for m49, nm in pairs:
             if m49 and nm and m49 in m49_to_code:
                 name_rows.append({"code": m49_to_code[m49], "lang": lang, "name": nm})
-    for code, by_lang in GROUP_NAMES.items():
+    for code, by_lang in {**GROUP_NAMES, **_wb_group_names()}.items():
         name_rows += [{"code": code, "lang": lang, "name": nm} for lang, nm in by_lang.items()]
     names = pd.DataFrame(name_rows).drop_duplicates(["code", "lang"])
     editions = {"countries": "framework/countries.csv (2025-12)", "m49_names": "UNSD M49 (2024-09)",

@@ -120,13 +120,15 @@ def build_charts(rel: Release, content: dict[str, Any], labels: Labels, w: Wordi
         tr = block["trend"]
         if not tr.empty:
             df = pd.DataFrame({"year": tr["year"].astype(int), "value": tr["value"].astype(float),
-                               "series": [labels.area(a) for a in tr["area"]]})
-            out[f"{block['topic']}-trend"] = pad_svg(charts.line_chart(rel.id, df, unit, width=540, height=220))
+                               "series": [labels.area(a) for a in tr["area"]], "code": list(tr["area"])})
+            out[f"{block['topic']}-trend"] = pad_svg(charts.line_chart(rel.id, df, unit, width=540, height=220,
+                                                                                 lang=w.lang))
         for name, bd in block["breakdowns"].items():
             if len(bd["rows"]) >= 2:
                 df = pd.DataFrame({"label": [labels.area(r["area"]) for r in bd["rows"]],
-                                   "value": [r["fact"].stated for r in bd["rows"]]})
-                out[f"{block['topic']}-{name}"] = pad_svg(charts.bar_chart(rel.id, df, unit, width=420))
+                                   "value": [r["fact"].stated for r in bd["rows"]],
+                                   "code": [r["area"] for r in bd["rows"]]})
+                out[f"{block['topic']}-{name}"] = pad_svg(charts.bar_chart(rel.id, df, unit, width=420, lang=w.lang))
         if progress:
             progress(f"charts {code}")
     return out

@@ -26,6 +26,7 @@ UNIT_LABELS = {
     "PT": "Percent", "PER_100_POP": "Per 100 inhabitants", "NUMBER": "Number", "USD": "US dollars",
     "PPP_USD": "PPP dollars", "PT_GNI_PC": "% of monthly GNI per capita", "PT_INCOME": "% of monthly income",
     "BIT_PER_S": "Bits per second", "INDEX": "Index (0-100)", "PERSONS": "Persons",
+    "RATIO": "Ratio", "PP": "Percentage points",
 }
 
 _AGE = re.compile(r"^Y(\d+)T(\d+)$")

@@ -11,6 +11,7 @@ from wsis import query as data
 from wsis.errors import WsisError
 from wsis.web import charts
 from wsis.web.deps import Ctx, get_ctx
+from wsis.web.i18n import RTL
 from wsis.web.labels import DIM_LABELS, code_label, unit_label
 from wsis.web.render import respond
 
@@ -50,12 +51,19 @@ def line_svg(ctx: Ctx, code: str, area_codes: list[str], dims: dict[str, str], u
     nm = data.names(rel, ctx.lang)
     if df.empty:
         return None, [], []
-    df = df.assign(series=df["REF_AREA"].map(lambda c: nm.get(c, c)), year=df["TIME_PERIOD"], value=df["OBS_VALUE"])
-    svg = charts.line_chart(rel.id, df, unit_label(unit, ctx._), target=target)
-    piv = df.pivot_table(index="year", columns="series", values="value", aggfunc="first").sort_index()
-    piv = piv.tail(25)
-    rows = [(int(y), [None if pd.isna(v) else float(v) for v in r]) for y, r in zip(piv.index, piv.values, strict=False)]
-    return svg, list(piv.columns), rows[::-1]
+    order = {c: i for i, c in enumerate(area_codes)}  # series in selection order, whatever the language
+    df = df.assign(series=df["REF_AREA"].map(lambda c: nm.get(c, c)), code=df["REF_AREA"], year=df["TIME_PERIOD"],
+                   value=df["OBS_VALUE"], o=df["REF_AREA"].map(order)).sort_values(["o", "year"])
+    svg = charts.line_chart(rel.id, df, unit_label(unit, ctx._), target=target, lang=ctx.lang)
+    # the data table: the last 25 years, newest first, one column per area (plain Python: a pandas pivot
+    # cost more than the whole chart)
+    names = list(dict.fromkeys(df["series"].tolist()))
+    cells: dict[tuple[int, str], float] = {}
+    for n, y, v in zip(df["series"].tolist(), df["year"].tolist(), df["value"].tolist(), strict=True):
+        if v is not None and v == v:
+            cells.setdefault((int(y), n), float(v))
+    years = sorted({y for y, _ in cells})[-25:]
+    return svg, names, [(y, [cells.get((y, n)) for n in names]) for y in reversed(years)]
 
 
 @router.get("/")
@@ -75,8 +83,9 @@ def home(ctx: Ctx = Depends(get_ctx)):
         chart_rows = [{"code": c, "name": nm.get(c, c), "year": int(r["TIME_PERIOD"]), "value": float(r["OBS_VALUE"])}
                       for c, r in sel.iterrows()]
         if chart_rows:
-            chart = charts.bar_chart(rel.id, pd.DataFrame([{"label": r["name"], "value": r["value"]}
-                                                           for r in chart_rows]), _("Percent"))
+            chart = charts.bar_chart(rel.id, pd.DataFrame([{"label": r["name"], "value": r["value"], "code": r["code"]}
+                                                           for r in chart_rows]), _("Percent"), rtl=ctx.lang in RTL,
+                                     lang=ctx.lang)
     title = _("The digital divides at a glance")
     ctx_dict = {"gaps": rows, "chart": chart, "chart_rows": chart_rows or [],
                 "chart_title": _("Individuals using the Internet, by group (%)"),
@@ -95,7 +104,8 @@ def indicator_list(ctx: Ctx = Depends(get_ctx)):
     span = data.indicator_spans(rel)
     df = df.merge(span, on="INDICATOR", how="left")
     df["action_lines"] = df["action_lines"].map(lambda v: list(v) if v is not None else [])
-    rows = df.to_dict(orient="records")
+    df["unit_name"] = df["unit"].map(lambda u: unit_label(u, ctx._))
+    rows = [{k: (None if k == "sdg" and pd.isna(v) else v) for k, v in r.items()} for r in df.to_dict(orient="records")]
     return respond(ctx, "indicators.html", ctx._("Indicators"), {"rows": rows}, data=rows,
                    table=df.drop(columns=["action_lines"]), name="indicators")
 
@@ -142,7 +152,7 @@ def indicator_page(code: str, ctx: Ctx = Depends(get_ctx)):
                                        if a in m49 and pd.notna(v)}
     unit = unit_label(ind["unit"], _)
     map_svg = charts.choropleth(rel.id, cvals, m49, islands, data.world_map(rel), unit,
-                                reverse=ind.get("higher_is_better") is False) if cvals else None
+                                reverse=ind.get("higher_is_better") is False, lang=ctx.lang) if cvals else None
     prog = data.progress(rel, indicator=code)
     status = {}
     if prog is not None and not prog.empty and "category" in prog.columns:
@@ -166,8 +176,8 @@ def indicator_page(code: str, ctx: Ctx = Depends(get_ctx)):
         "line_title": f"{title}: {names_sel}", "line_desc": _("Values over time, one line per area.") + " " + unit + ".",
         "map": map_svg, "map_title": f"{title}, {year}",
         "map_desc": _("World map shaded by value; grey means no data.") + " " + _("The table below lists every value."),
-        "table": table, "progress_available": bool(status), "sdg": sdg, "target": target,
-        "sources": sources,
+        "table": table, "progress_available": bool(status), "sdg": sdg,
+        "target": data.target_text(target, ctx.lang), "unit_name": unit, "sources": sources,
     }
     out = {"indicator": ind, "selection": dims, "areas": area_codes, "year": year, "values": table,
            "series": data.series(rel, code, area_codes, dims), "sources": sources, "target": target}

@@ -16,7 +16,7 @@ router = APIRouter(include_in_schema=False)
 def action_line_detail(ctx: Ctx, code: str) -> dict:
     """Everything linked to one action line: SDG targets, GDC objectives, indicators, paragraphs."""
     fw = ctx.frameworks
-    al = fw.action_line(code)
+    al = data.action_line_text(fw.action_line(code), ctx.lang)
     base = code.split("-")[0]
     m = fw.matrix[fw.matrix["action_line"].isin([code, base])]
     sdgs, seen = [], set()
@@ -25,9 +25,9 @@ def action_line_detail(ctx: Ctx, code: str) -> dict:
         if c and c not in seen:
             seen.add(c)
             sdgs.append({"code": c, "title": fw.sdg_title(c, ctx.lang) or r.get("sdg_goal_title", "")})
-    paras = fw.paragraphs_for_action_line(code)
+    paras = [data.paragraph_text(p, ctx.lang) for p in fw.paragraphs_for_action_line(code)]
     gdc_ids = sorted({g for p in paras for g in (p.get("gdc_objectives_editorial") or [])})
-    gdc = [g for g in fw.gdc_objectives if g["id"] in gdc_ids]
+    gdc = [data.gdc_objective_text(g, ctx.lang) for g in fw.gdc_objectives if g["id"] in gdc_ids]
     rel = ctx.release
     inds = data.indicators(rel)
     ind_names = data.indicator_names(rel, ctx.lang)
@@ -52,7 +52,7 @@ def action_lines(ctx: Ctx = Depends(get_ctx)):
     rows = []
     for al in fw.action_lines:
         n_ind = int(sum(al["code"] in list(v if v is not None else []) for v in inds["action_lines"]))
-        rows.append({"code": al["code"], "title": al["title"], "n_ind": n_ind,
+        rows.append({"code": al["code"], "title": data.action_line_text(al, ctx.lang)["title"], "n_ind": n_ind,
                      "n_para": len(fw.paragraphs_for_action_line(al["code"]))})
     return respond(ctx, "action_lines.html", ctx._("WSIS action lines"), {"rows": rows}, data=rows,
                    table=pd.DataFrame(rows), name="action-lines")
@@ -74,7 +74,11 @@ def action_line(code: str, ctx: Ctx = Depends(get_ctx)):
 def outcome(ctx: Ctx = Depends(get_ctx)):
     """The outcome document's paragraphs and deliverables."""
     fw = ctx.frameworks
-    ctx_dict = {"doc": fw.document, "paras": fw.paragraphs, "deliverables": fw.deliverables}
+    title = data.document_title(fw.document, ctx.lang)
+    paras = [data.paragraph_text(p, ctx.lang) for p in fw.paragraphs]
+    ctx_dict = {"doc": {**fw.document, "title": title.text}, "paras": paras,
+                "deliverables": [data.deliverable_text(d, ctx.lang) for d in fw.deliverables],
+                "unofficial": title.unofficial or any(p["unofficial"] for p in paras)}
     return respond(ctx, "outcome.html", ctx._("The WSIS+20 outcome document"), ctx_dict,
                    data={"document": fw.document, "paragraphs": fw.paragraphs, "deliverables": fw.deliverables},
                    table=pd.DataFrame(fw.deliverables), name="deliverables")

@@ -70,9 +70,11 @@ def area_page(iso3: str, ctx: Ctx = Depends(get_ctx)):
         codes = [iso3, "WLD"] + ([inc] if inc else [])
         df = data.series(rel, "IT_USE_ii99", codes, data.default_dims(rel, "IT_USE_ii99"))
         if not df.empty:
-            df = df.assign(series=df["REF_AREA"].map(lambda c: nm.get(c, c)), year=df["TIME_PERIOD"],
-                           value=df["OBS_VALUE"])
-            line = charts.line_chart(rel.id, df, unit_label("PT", _))
+            order = {c: i for i, c in enumerate(codes)}
+            df = df.assign(series=df["REF_AREA"].map(lambda c: nm.get(c, c)), code=df["REF_AREA"],
+                           year=df["TIME_PERIOD"], value=df["OBS_VALUE"], o=df["REF_AREA"].map(order))
+            df = df.sort_values(["o", "year"])
+            line = charts.line_chart(rel.id, df, unit_label("PT", _), lang=ctx.lang)
     name = nm.get(iso3, iso3)
     ctx_dict = {"code": iso3, "rows": rows, "groups": [{"code": g, "name": nm.get(g, g)} for g in grps],
                 "line": line, "line_title": _("Individuals using the Internet") + f": {name}",
