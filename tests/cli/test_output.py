@@ -12,9 +12,9 @@ import sys
 
 import pandas as pd
 import pytest
+from wsis.release.build import build_release
 
 from wsis.cli.output import emit
-from wsis.release.build import build_release
 from wsis.settings import Settings
 
 

@@ -71,10 +71,10 @@ def wsis_cmd(*args: str) -> list[str]:
 @pytest.fixture(scope="session")
 def release_home(tmp_path_factory, shared_data) -> tuple[Path, Path]:
     """(home, data dir): a release built from the mini fixtures, and a migrated registry with one account."""
+    from wsis.build import build_release
     from wsis.registry import auth
     from wsis.registry.db import Registry
     from wsis.registry.policy import SYSTEM
-    from wsis.build import build_release
     from wsis.settings import Settings
 
     base = tmp_path_factory.mktemp("served")

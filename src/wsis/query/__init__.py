@@ -47,6 +47,7 @@ from wsis.query.releases import (
     manifest,
     release,
 )
+from wsis.query.results import gap_table, headline_gaps, progress, target_for, targets
 from wsis.query.texts import (
     action_line_text,
     deliverable_text,
@@ -55,7 +56,6 @@ from wsis.query.texts import (
     paragraph_text,
     target_text,
 )
-from wsis.query.results import gap_table, headline_gaps, progress, target_for, targets
 from wsis.reference.frameworks import Frameworks
 from wsis.schema import DISAGG
 

@@ -17,8 +17,8 @@ import pandas as pd
 
 from wsis.release.reader import Release, open_release
 from wsis.release.store import list_releases
-from wsis.settings import Settings
 from wsis.schema import ATTRIBUTES, DIMENSIONS
+from wsis.settings import Settings
 
 KEY = list(DIMENSIONS)
 COMPARED = ["OBS_VALUE", "DATASET_ID", *ATTRIBUTES]

@@ -32,7 +32,6 @@ import pandas as pd
 from babel import Locale
 from babel.numbers import format_compact_decimal, format_decimal
 
-
 # Eight colours (blue, red, olive, violet, orange, teal, brown, charcoal), each at least 3:1 against white
 # (WCAG 1.4.11). They were tuned, starting from the Okabe-Ito hues, until every pair stays at least
 # MIN_CVD_DISTANCE (CIEDE2000) apart in normal vision and in simulated protanopia, deuteranopia and

@@ -12,7 +12,7 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from wsis import query as data_svc
+from wsis.query import Release
 from wsis.errors import WsisError
 from wsis.web.deps import Ctx, get_ctx
 from wsis.web.sdmx import datamsg as dm

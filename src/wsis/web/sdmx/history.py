@@ -15,8 +15,8 @@ import pandas as pd
 from fastapi.responses import Response
 
 from wsis.errors import WsisError
-from wsis.query.history import timeline_changes
 from wsis.query import Release
+from wsis.query.history import timeline_changes
 from wsis.settings import Settings
 from wsis.web.sdmx import datamsg as dm
 from wsis.web.sdmx.params import DataQuery, limit_per_series

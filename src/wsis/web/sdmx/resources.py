@@ -19,8 +19,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from wsis.errors import WsisError
-from wsis.query.history import timeline_changes
 from wsis.query import Release
+from wsis.query.history import timeline_changes
 from wsis.web.deps import Ctx, get_ctx
 from wsis.web.sdmx import messages as m
 from wsis.web.sdmx import params as p

@@ -6,9 +6,9 @@ import re
 
 import pandas as pd
 
+from wsis import query as data_svc
 from wsis.errors import WsisError
 from wsis.query import Release
-from wsis import query as data_svc
 from wsis.web.sdmx import messages as m
 
 KEYPART = re.compile(r"^[A-Za-z0-9_@$\-]*$")
