@@ -12,8 +12,8 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from wsis.query import Release
 from wsis.errors import WsisError
+from wsis.query import Release
 from wsis.web.deps import Ctx, get_ctx
 from wsis.web.sdmx import datamsg as dm
 from wsis.web.sdmx import history as sdmx_history
