@@ -87,3 +87,28 @@ def test_release_without_population_has_no_aggregates_but_builds(mini_data_dir, 
     m = build_release(s)
     assert m["derived"]["aggregates"] == 0 and "no population series" in m["derived"]["skipped"]
     assert len(open_release(settings=s).observations("IT_USE_ii99", areas=["KEN"])) == 3
+
+
+def test_two_event_snapshots_build_and_keep_their_events(mini_data_dir, settings_factory):
+    """Two Access Now-like parquet files (each with its events and findings in attrs) build together;
+    each event counts once per snapshot, and the unmatched place is a finding, not a guess."""
+    import pandas as pd
+
+    def snapshot(name, countries):
+        df = pd.DataFrame({"country": countries, "start_date": pd.to_datetime(["2024-01-05"] * len(countries)),
+                           "end_date": pd.to_datetime(["2024-01-06"] * len(countries)),
+                           "count_year": [2024] * len(countries), "geo_scope": ["Not sure"] * len(countries),
+                           "area_name": ["Nationwide"] * len(countries)})
+        (mini_data_dir / "shutdowns").mkdir(exist_ok=True)
+        df.to_parquet(mini_data_dir / "shutdowns" / name, index=False)
+
+    snapshot("access_now_a.parquet", ["Kenya; Uganda", "Somaliland"])
+    snapshot("access_now_b.parquet", ["India"])
+    s = settings_factory(mini_data_dir)
+    m = build_release(s)
+    rel = open_release(settings=s)
+    ev = rel.sql("SELECT DATASET_ID, count(DISTINCT event_id) AS n FROM events GROUP BY 1 ORDER BY 1")
+    assert ev["n"].tolist() == [2, 1]
+    ken = rel.observations("RIGHTS_SHUTDOWN_EVENTS", areas=["KEN", "UGA"], years=[2024], all_vintages=True)
+    assert set(ken.loc[ken["GEO_SCOPE"] == "NAT", "OBS_VALUE"]) == {1.0}
+    assert any(f["check_name"] == "unmatched-name" and "Somaliland" in f["message"] for f in m["findings"])

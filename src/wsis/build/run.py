@@ -97,7 +97,11 @@ def _release_id(inputs: list[SourceData]) -> str:
 
 def check_inputs(sources: list[SourceData], catalogue: Catalogue, areas: AreaReference) -> tuple[pd.DataFrame, list[Finding]]:
     """Combine the observations and run the quality checks."""
-    frames = [s.frame for s in sources if len(s.frame)]
+    # shallow copies without attrs: pandas compares the inputs' attrs on concat, and adapters keep
+    # frames (events) and lists (findings) there
+    frames = [s.frame.copy(deep=False) for s in sources if len(s.frame)]
+    for f in frames:
+        f.attrs = {}
     obs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*OBS_COLUMNS, *TRACE])
     paths = {s.provenance.dataset_id: s.provenance.path for s in sources}
     ctx = CheckContext(catalogue, areas, paths)

@@ -16,11 +16,14 @@ class CoverageGap(Check):
         """Warning per indicator with missing members; a warning for indicators with no data at all."""
         members = set(ctx.areas.countries.loc[ctx.areas.countries["un_status"] == "member", "code"])
         present = set(obs["INDICATOR"].unique())
+        # one pass over the observations, not one per indicator
+        totals = dict(tuple(obs.loc[(obs["SEX"] == "_T") & (obs["AGE"] == "_T"),
+                                    ["INDICATOR", "TIME_PERIOD", "REF_AREA"]].groupby("INDICATOR")))
         for code in ctx.catalogue.indicators:
             if code not in present:
                 yield Finding(self.name, "warning", f"{code}: no observations in any input", indicator=code, n=0)
                 continue
-            sub = obs[(obs["INDICATOR"] == code) & (obs["SEX"] == "_T") & (obs["AGE"] == "_T")]
+            sub = totals[code]
             latest = int(sub["TIME_PERIOD"].max())
             recent = set(sub.loc[sub["TIME_PERIOD"] > latest - RECENT_YEARS, "REF_AREA"])
             missing = sorted(members - recent)

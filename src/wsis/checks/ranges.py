@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from wsis.checks.base import Check
 
 PERCENT_UNITS = {"PT"}
@@ -31,9 +33,15 @@ class ScoreRange(Check):
 
     def mask(self, obs, ctx):
         """Rows whose value lies outside their indicator's ``value_range``."""
-        lo = obs["INDICATOR"].map({c: i.value_range[0] for c, i in ctx.catalogue.indicators.items() if i.value_range})
-        hi = obs["INDICATOR"].map({c: i.value_range[1] for c, i in ctx.catalogue.indicators.items() if i.value_range})
-        return lo.notna() & ((obs["OBS_VALUE"] < lo) | (obs["OBS_VALUE"] > hi + 1e-9))
+        ranges = {c: i.value_range for c, i in ctx.catalogue.indicators.items() if i.value_range}
+        out = pd.Series(False, index=obs.index)
+        sel = obs["INDICATOR"].isin(ranges)
+        if sel.any():
+            o = obs[sel]
+            lo = o["INDICATOR"].map(lambda c: ranges[c][0])
+            hi = o["INDICATOR"].map(lambda c: ranges[c][1])
+            out[sel] = (o["OBS_VALUE"] < lo) | (o["OBS_VALUE"] > hi + 1e-9)
+        return out
 
     def run(self, obs, ctx):
         """Error per dataset with its first out-of-range score."""

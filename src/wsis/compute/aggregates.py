@@ -270,8 +270,10 @@ def _own_rule_aggregates(con: duckdb.DuckDBPyConnection, names: dict[str, str], 
     yrs = f"year IN (SELECT DISTINCT year FROM {v} WHERE INDICATOR IN ({_in(codes)}))"
     members = con.execute(f"SELECT * FROM {m} WHERE {yrs}", codes).df()
     weights = con.execute(f"SELECT * FROM {w} WHERE {yrs}", codes).df()
-    parts = [own_rules.ratio_aggregates(values, members, weights, ratio), own_rules.share_yes(values, members, weights, yes),
-             own_rules.popw_mean(values, members, weights, popw).assign(dataset=AGG_POPW_DATASET)]
+    tot = own_rules.group_totals(members, weights)
+    parts = [own_rules.ratio_aggregates(values, members, weights, ratio, tot),
+             own_rules.share_yes(values, members, weights, yes, tot),
+             own_rules.popw_mean(values, members, weights, popw, tot).assign(dataset=AGG_POPW_DATASET)]
     if events:
         current = con.execute(f'SELECT DISTINCT "group", iso3 FROM {m}').df()
         for code in events:

@@ -24,7 +24,8 @@ from wsis.compute.engine import DIMS, OUT_COLUMNS
 POP = "SP_POP_TOTL"
 
 
-def _totals(members: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
+def group_totals(members: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
+    """Per group and year: total population (``total_w``) and number of members (``total_n``)."""
     m = members.merge(weights, on=["iso3", "year"], how="left")
     return m.groupby(["group", "year"], as_index=False).agg(total_w=("pop", "sum"), total_n=("iso3", "count"))
 
@@ -41,10 +42,10 @@ def _finish(agg: pd.DataFrame, code: str, rule: str) -> pd.DataFrame:
 
 
 def ratio_aggregates(values: pd.DataFrame, members: pd.DataFrame, weights: pd.DataFrame,
-                     specs: dict[str, tuple[str, str, float]]) -> pd.DataFrame:
+                     specs: dict[str, tuple[str, str, float]], totals: pd.DataFrame | None = None) -> pd.DataFrame:
     """Group values of ratio series: ``specs`` maps code -> (numerator, denominator, scale)."""
     v = _totals_only(values)
-    tot = _totals(members, weights)
+    tot = group_totals(members, weights) if totals is None else totals
     out = []
     for code, (num, den, scale) in specs.items():
         a = v[v["INDICATOR"] == num][["iso3", "year", "value"]].rename(columns={"value": "num"})
@@ -65,7 +66,8 @@ def ratio_aggregates(values: pd.DataFrame, members: pd.DataFrame, weights: pd.Da
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=OUT_COLUMNS)
 
 
-def popw_mean(values: pd.DataFrame, members: pd.DataFrame, weights: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+def popw_mean(values: pd.DataFrame, members: pd.DataFrame, weights: pd.DataFrame, codes: list[str],
+              totals: pd.DataFrame | None = None) -> pd.DataFrame:
     """Population-weighted mean of the members with a value (the variant of unweighted index means);
     coverage is the population share of those members."""
     v = _totals_only(values)
@@ -75,20 +77,21 @@ def popw_mean(values: pd.DataFrame, members: pd.DataFrame, weights: pd.DataFrame
     v["vw"] = v["value"] * v["pop"]
     g = v.groupby(["INDICATOR", "group", "year"], as_index=False).agg(num=("vw", "sum"), w=("pop", "sum"),
                                                                       n=("iso3", "count"))
-    g = g[g["w"] > 0].merge(_totals(members, weights), on=["group", "year"])
+    g = g[g["w"] > 0].merge(group_totals(members, weights) if totals is None else totals, on=["group", "year"])
     g["value"] = g["num"] / g["w"]
     g["coverage"] = g["w"] / g["total_w"]
     return pd.concat([_finish(x.drop(columns="INDICATOR"), c, "popw_mean") for c, x in g.groupby("INDICATOR")],
                      ignore_index=True)
 
 
-def share_yes(values: pd.DataFrame, members: pd.DataFrame, weights: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+def share_yes(values: pd.DataFrame, members: pd.DataFrame, weights: pd.DataFrame, codes: list[str],
+              totals: pd.DataFrame | None = None) -> pd.DataFrame:
     """Percentage of members answering yes (1) among those answering, per group and year."""
     v = _totals_only(values)
     v = v[v["INDICATOR"].isin(codes)].merge(members, on=["iso3", "year"])
     if v.empty:
         return pd.DataFrame(columns=OUT_COLUMNS)
-    tot = _totals(members, weights)
+    tot = group_totals(members, weights) if totals is None else totals
     g = v.groupby(["INDICATOR", "group", "year"], as_index=False).agg(value=("value", "mean"), n=("iso3", "count"))
     g = g.merge(tot, on=["group", "year"])
     g["value"] = 100.0 * g["value"]

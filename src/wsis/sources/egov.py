@@ -14,7 +14,7 @@ import pandas as pd
 
 from wsis.errors import WsisError
 from wsis.sources.base import make_frame, read_csv_strict, to_number, year_column
-from wsis.sources.names import NameMatcher, unmatched_findings
+from wsis.sources.names import matcher_for, unmatched_findings
 from wsis.sources.registry import AdapterContext, adapter
 
 # catalogue code -> header in the official export, header in the edited 2024 copy
@@ -46,7 +46,7 @@ def read_egov(path: Path, ctx: AdapterContext) -> pd.DataFrame:
     df = read_csv_strict(path, (year_col, name_col, *cols.values()))
     years = year_column(df, year_col, path)
     names = df[name_col].str.strip()
-    matcher = NameMatcher(ctx.areas)
+    matcher = matcher_for(ctx.areas)
     iso = matcher.match(names)
     dup = iso.notna() & iso.duplicated(keep="first")
     if dup.any():

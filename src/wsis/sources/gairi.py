@@ -13,10 +13,11 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
+from python_calamine import CalamineError
 
 from wsis.errors import WsisError
 from wsis.sources.base import make_frame
-from wsis.sources.names import NameMatcher, unmatched_findings
+from wsis.sources.names import matcher_for, unmatched_findings
 from wsis.sources.registry import AdapterContext, adapter
 
 SCORE_HEADERS = ("Score", "Total", "Total Score", "{year} Total")
@@ -35,8 +36,9 @@ def _edition(path: Path) -> int:
 def read_sheet(path: Path) -> pd.DataFrame:
     """The first sheet of a workbook as strings (no header); a damaged workbook is a one-line error."""
     try:
-        return pd.read_excel(path, sheet_name=0, header=None, dtype=str, engine="openpyxl")
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError) as exc:
+        # calamine (Rust) reads a sheet about ten times faster than openpyxl
+        return pd.read_excel(path, sheet_name=0, header=None, dtype=str, engine="calamine")
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, CalamineError) as exc:
         raise WsisError("truncated-file", f"not a readable .xlsx workbook ({type(exc).__name__})", file=str(path),
                         row=1, column="-", expected="a complete Excel workbook") from None
 
@@ -71,7 +73,7 @@ def read_gairi(path: Path, ctx: AdapterContext) -> pd.DataFrame:
         raise WsisError("out-of-range", f"score {body.at[i, 'score']!r} is not a number in 0-{top:g}",
                         file=str(path), row=int(body.at[i, "_ROW"]), column=head[c_score],
                         expected=f"a score between 0 and {top:g}")
-    matcher = NameMatcher(ctx.areas)
+    matcher = matcher_for(ctx.areas)
     names = body["name"].str.strip()
     iso = matcher.match(names)
     keep = vals.notna() & iso.notna()

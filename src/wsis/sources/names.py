@@ -33,6 +33,18 @@ def reviewed_aliases() -> tuple[dict[str, str], dict[str, str]]:
     return aliases, dict(doc.get("unmatched_reviewed") or {})
 
 
+_MATCHERS: dict[int, tuple[AreaReference, NameMatcher]] = {}
+
+
+def matcher_for(areas: AreaReference) -> NameMatcher:
+    """The matcher of an area reference, built once per reference (adapters read many files)."""
+    hit = _MATCHERS.get(id(areas))
+    if hit is None or hit[0] is not areas:
+        hit = (areas, NameMatcher(areas))
+        _MATCHERS[id(areas)] = hit
+    return hit[1]
+
+
 class NameMatcher:
     """Match country names against the reference data plus the reviewed aliases."""
 

@@ -23,7 +23,7 @@ import yaml
 
 from wsis.errors import WsisError
 from wsis.sources.base import make_frame, read_csv_strict, to_number, year_column
-from wsis.sources.names import NameMatcher, unmatched_findings
+from wsis.sources.names import NameMatcher, matcher_for, unmatched_findings
 from wsis.sources.registry import AdapterContext, adapter
 
 ACCESS_NOW_COLUMNS = ("country", "start_date", "end_date", "count_year", "geo_scope", "area_name")
@@ -98,7 +98,7 @@ def read_access_now(path: Path, ctx: AdapterContext) -> pd.DataFrame:
         raise WsisError("bad-year", "count_year is blank", file=str(path), row=i + 1, column="count_year",
                         expected="the year Access Now counts the event in")
     _check_dates(df, path)
-    matcher = NameMatcher(ctx.areas)
+    matcher = matcher_for(ctx.areas)
     ev = events_table(df, matcher, ctx.dataset_id)
     known = ev[ev["iso3"].notna()]
     total = known.groupby(["iso3", "year"]).agg(n=("event_id", "nunique"), row=("record", "min")).reset_index()
@@ -126,7 +126,7 @@ def read_top10vpn(path: Path, ctx: AdapterContext) -> pd.DataFrame:
     df = read_csv_strict(path, ("country", "cost_usd", "year"))
     vals = to_number(df, "cost_usd", path)
     years = year_column(df, "year", path)
-    matcher = NameMatcher(ctx.areas)
+    matcher = matcher_for(ctx.areas)
     names = df["country"].str.strip()
     iso = matcher.match(names)
     keep = vals.notna() & iso.notna()
