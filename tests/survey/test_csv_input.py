@@ -144,3 +144,36 @@ def test_sniffer_units(tmp_path) -> None:
     with pytest.raises(WsisError):
         csvin.sniff(p, type("S", (), {"encoding": "ebcdic", "delimiter": None, "decimal": None,
                                       "na_values": []})())
+
+
+def test_stata_spss_missing_codes_and_value_labels(tmp_path) -> None:
+    """Stata extended missing (.a) and SPSS user-missing codes are missing; value labels work in conditions."""
+    import pyreadstat
+
+    toy = DATA / "toy.csv"
+    design = {"ids": ["psu"], "strata": "stratum", "weights": "w", "nest": True}
+    d = pd.read_csv(toy)
+    with_na = d.astype({"y": "float"}).copy()
+    with_na.loc[[2, 7], "y"] = None
+    ref_path = tmp_path / "ref.csv"
+    with_na.to_csv(ref_path, index=False, na_rep="NA")
+    by_code = {"indicators": [{"code": "y", "variable": "y"}, {"code": "yf", "variable": "y",
+                                                               "universe": "female == 1"}], "by": [[]]}
+    by_label = {"indicators": [{"code": "y", "variable": "y"}, {"code": "yf", "variable": "y",
+                                                                "universe": "female == 'Female'"}], "by": [[]]}
+    ref = estimate(ref_path, design, by_code, OPEN)
+    labels = {"female": {0: "Male", 1: "Female"}}
+    stata = d.astype({"y": "object"}).copy()
+    stata.loc[[2, 7], "y"] = "a"  # Stata .a
+    pyreadstat.write_dta(stata, str(tmp_path / "t.dta"), variable_value_labels=labels,
+                         missing_user_values={"y": ["a"]})
+    spss = d.copy()
+    spss.loc[[2, 7], "y"] = 9
+    pyreadstat.write_sav(spss, str(tmp_path / "t.sav"), variable_value_labels=labels, missing_ranges={"y": [9]})
+    for name in ("t.dta", "t.sav"):
+        out = estimate(tmp_path / name, design, by_label, OPEN)
+        assert out["estimate"].to_numpy(float) == pytest.approx(ref["estimate"].to_numpy(float), rel=1e-12)
+        assert out["se"].to_numpy(float) == pytest.approx(ref["se"].to_numpy(float), rel=1e-12)
+        assert out["n"].tolist() == ref["n"].tolist() == [len(d) - 2, int((d["female"] == 1).sum()) - int(
+            (d.loc[[2, 7], "female"] == 1).sum())]
+        assert out.attrs["provenance"]["input"]["format"] in ("stata", "spss")

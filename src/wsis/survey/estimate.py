@@ -325,9 +325,9 @@ def _replicate(agg: pd.DataFrame, facs: pd.DataFrame, prep: domains.Prepared, de
                 else:
                     th_r = YR / WR
                 var = replicate.variance(th_r, theta, scale, rscales, spec_r.mse)
-                eta_r = np.log(th_r / (1 - th_r))
-                se_eta = np.sqrt(replicate.variance(eta_r, np.log(theta / (1 - theta)), scale, rscales,
-                                                    spec_r.mse))
+                eta0 = np.log(theta / (1 - theta))
+                eta_r = ci.irls_logit(th_r, eta0) if spec.statistic == "proportion" else th_r
+                se_eta = np.sqrt(replicate.variance(eta_r, eta0, scale, rscales, spec_r.mse))
             member = facs[f"_u{k}"].to_numpy() > 0
             df = np.array([replicate.rank_df(fac_matrix[member & (cell_of_fac == j)])
                            for j in range(len(labels))], dtype=float)

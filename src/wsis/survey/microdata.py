@@ -151,10 +151,7 @@ def _column_missing(table: Any, col_na: dict[str, list[str]], design_file: str) 
             raise WsisError("yaml-unknown-column", f"input.na_values: column {c!r} is not in the microdata",
                             file=design_file, column=c, expected=f"one of {_short(set(table.columns))}")
         col = table[c]
-        if col.type().is_numeric():
-            vals = [float(v) for v in codes if _is_number(v)]
-        else:
-            vals = list(codes)
+        vals = [float(v) for v in codes if _is_number(v)] if col.type().is_numeric() else list(codes)
         repl[c] = col.isin(vals).ifelse(ibis.null(col.type()), col) if vals else col
     return table.mutate(**repl)
 
