@@ -177,3 +177,21 @@ def test_stata_spss_missing_codes_and_value_labels(tmp_path) -> None:
         assert out["n"].tolist() == ref["n"].tolist() == [len(d) - 2, int((d["female"] == 1).sum()) - int(
             (d.loc[[2, 7], "female"] == 1).sum())]
         assert out.attrs["provenance"]["input"]["format"] in ("stata", "spss")
+
+
+def test_late_non_utf8_byte_names_the_row_and_the_fix(tmp_path) -> None:
+    """Detection reads only the first 256 KiB; a Latin-1 accent after that is one clear error, not a crash."""
+    d = pd.read_csv(DATA / "household_r.csv").drop(columns=["region", "region_na"])
+    big = pd.concat([d] * 3, ignore_index=True)
+    big["place"] = "Plaine"
+    big.loc[len(big) - 1, "place"] = "Île"
+    p = tmp_path / "late.csv"
+    big.to_csv(p, index=False, encoding="latin-1")
+    assert p.stat().st_size > csvin.SAMPLE
+    with pytest.raises(WsisError) as err:
+        estimate(p, TAYLOR, {"indicators": [{"code": "internet_use", "variable": "internet_use"}]}, OPEN)
+    e = err.value
+    assert (e.code, e.row, e.file) == ("microdata-encoding", len(big), str(p)) and "encoding: latin-1" in str(e)
+    out = estimate(p, {**TAYLOR, "input": {"encoding": "latin-1"}},
+                   {"indicators": [{"code": "internet_use", "variable": "internet_use"}], "by": [["place"]]}, OPEN)
+    assert set(out["place"]) == {"Plaine", "Île"}

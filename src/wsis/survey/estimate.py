@@ -383,17 +383,23 @@ def estimate(microdata_path: Path | str, design: Path | str | dict, indicators: 
         rep_cols = (microdata.replicate_columns(dspec, list(table.columns), dfile)
                     if dspec.is_replicate else [])
         microdata.check_columns(table, dspec, dfile, ispec, ifile)
-        _validate(table, dspec, ispec, rep_cols, mfile)
-        step()
-        prep = domains.prepare(table, dspec, ispec, rep_cols, info["labels"])
-        if dspec.is_replicate:
-            agg = domains.replicate_sums(prep)
-            facs = domains.replicate_factor_rows(prep)
+        try:
+            _validate(table, dspec, ispec, rep_cols, mfile)
             step()
+            prep = domains.prepare(table, dspec, ispec, rep_cols, info["labels"])
+            if dspec.is_replicate:
+                agg = domains.replicate_sums(prep)
+                facs = domains.replicate_factor_rows(prep)
+            else:
+                agg = domains.taylor_sums(prep)
+        except Exception as exc:  # the engine reads a CSV file again at each query and may fail late
+            if is_table or isinstance(exc, WsisError) or info.get("format") != "csv":
+                raise
+            raise microdata.read_error(exc, mfile) from exc
+        step()
+        if dspec.is_replicate:
             rows = _replicate(agg, facs, prep, dspec, ispec, dfile, step, tuple(extra_ci))
         else:
-            agg = domains.taylor_sums(prep)
-            step()
             rows = _taylor(agg, prep, dspec, ispec, dfile, step, tuple(extra_ci))
     by_cols = ispec.by_columns()
     extra_cols = [f"ci_{side}_{m}" for m in extra_ci for side in ("low", "high")]
