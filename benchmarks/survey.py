@@ -1,9 +1,10 @@
 """Benchmark: WSIS Monitor survey estimates vs svy, samplics and R survey (Taylor SEs, 8 indicators x 6 domains).
 
-Usage: python benchmarks/survey.py [--persons 1000000] [--peers wsis,svy,samplics,r] [--workdir DIR]
+Usage: python benchmarks/survey.py [--persons 1000000] [--peers wsis,wsis-csv,svy,samplics,r] [--workdir DIR]
 
 Generates a synthetic household survey (20 strata, ~2,000 PSUs per million persons, 8 ICT indicators)
-as Parquet (and CSV for R), runs each tool in its own process, prints seconds, peak memory and ratios.
+as Parquet (and CSV for R and for `wsis-csv`, WSIS Monitor through its CSV front door with dialect
+detection), runs each tool in its own process, prints seconds, peak memory and ratios.
 A peer still running after 10 minutes is stopped and reported as skipped.
 """
 
@@ -118,7 +119,8 @@ cat(sprintf('{{"seconds": %.3f, "rows": %d}}\n', proc.time()[["elapsed"]] - t0, 
 """
 
 
-WARM = {"wsis": "wsis.survey.estimate scipy.stats ibis.backends.duckdb", "svy": "svy polars",
+WARM = {"wsis": "wsis.survey.estimate scipy.stats ibis.backends.duckdb",
+        "wsis-csv": "wsis.survey.estimate scipy.stats ibis.backends.duckdb", "svy": "svy polars",
         "samplics": "samplics.estimation pandas"}
 
 
@@ -128,7 +130,7 @@ def _child(tool: str, path: str) -> None:
     for mod in WARM[tool].split():  # imports are not part of the timing
         importlib.import_module(mod)
     t0 = time.perf_counter()
-    n = {"wsis": run_wsis, "svy": run_svy, "samplics": run_samplics}[tool](path)
+    n = {"wsis": run_wsis, "wsis-csv": run_wsis, "svy": run_svy, "samplics": run_samplics}[tool](path)
     import resource
 
     print(json.dumps({"seconds": time.perf_counter() - t0, "rows": n,
@@ -142,7 +144,7 @@ def measure(tool: str, parquet: Path, csv: Path | None) -> dict:
         script.write_text(R_SCRIPT.format(inds=", ".join(f'"{c}"' for c in INDICATORS)))
         cmd = ["Rscript", str(script), str(csv)]
     else:
-        cmd = [sys.executable, __file__, "--child", tool, str(parquet)]
+        cmd = [sys.executable, __file__, "--child", tool, str(csv if tool == "wsis-csv" else parquet)]
     wrapper = ("import resource, subprocess, sys, time, json; t = time.perf_counter();"
                "p = subprocess.run(sys.argv[2:], capture_output=True, text=True, timeout=float(sys.argv[1]));"
                "print(json.dumps({'rc': p.returncode, 'wall': time.perf_counter() - t, 'out': p.stdout[-2000:],"
@@ -178,7 +180,7 @@ def main() -> None:
         print(f"generated {args.persons:,} persons in {time.perf_counter() - t:.1f}s -> {parquet}")
     peers = args.peers.split(",")
     csv = None
-    if "r" in peers:
+    if "r" in peers or "wsis-csv" in peers:
         csv = parquet.with_suffix(".csv")
         if not csv.exists():
             import duckdb

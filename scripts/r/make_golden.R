@@ -16,7 +16,7 @@ src <- if (length(args) >= 1) args[1] else "tests/data/survey/household.csv"
 golden <- if (length(args) >= 2) args[2] else "tests/survey/golden/household_golden.csv"
 d <- read.csv(src, stringsAsFactors = FALSE)
 regions <- c("Côte-Nord", "Île-du-Lac", "Forêt-Sèche", "Plaine", "Vallée-Haute", "Région-Sud")
-d$region <- regions[(d$psu * 7) %% 6 + 1]  # regions cut across strata
+d$region <- regions[d$hh %% 6 + 1]  # households of every PSU in every region
 d$region_na <- ifelse(seq_len(nrow(d)) %% 23 == 0, NA, d$region)
 exp_cols <- setdiff(names(d), "freq_user")
 write.csv(d[, exp_cols], file.path(dirname(src), "household_r.csv"), row.names = FALSE)

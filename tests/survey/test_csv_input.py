@@ -144,3 +144,54 @@ def test_sniffer_units(tmp_path) -> None:
     with pytest.raises(WsisError):
         csvin.sniff(p, type("S", (), {"encoding": "ebcdic", "delimiter": None, "decimal": None,
                                       "na_values": []})())
+
+
+def test_stata_spss_missing_codes_and_value_labels(tmp_path) -> None:
+    """Stata extended missing (.a) and SPSS user-missing codes are missing; value labels work in conditions."""
+    import pyreadstat
+
+    toy = DATA / "toy.csv"
+    design = {"ids": ["psu"], "strata": "stratum", "weights": "w", "nest": True}
+    d = pd.read_csv(toy)
+    with_na = d.astype({"y": "float"}).copy()
+    with_na.loc[[2, 7], "y"] = None
+    ref_path = tmp_path / "ref.csv"
+    with_na.to_csv(ref_path, index=False, na_rep="NA")
+    by_code = {"indicators": [{"code": "y", "variable": "y"}, {"code": "yf", "variable": "y",
+                                                               "universe": "female == 1"}], "by": [[]]}
+    by_label = {"indicators": [{"code": "y", "variable": "y"}, {"code": "yf", "variable": "y",
+                                                                "universe": "female == 'Female'"}], "by": [[]]}
+    ref = estimate(ref_path, design, by_code, OPEN)
+    labels = {"female": {0: "Male", 1: "Female"}}
+    stata = d.astype({"y": "object"}).copy()
+    stata.loc[[2, 7], "y"] = "a"  # Stata .a
+    pyreadstat.write_dta(stata, str(tmp_path / "t.dta"), variable_value_labels=labels,
+                         missing_user_values={"y": ["a"]})
+    spss = d.copy()
+    spss.loc[[2, 7], "y"] = 9
+    pyreadstat.write_sav(spss, str(tmp_path / "t.sav"), variable_value_labels=labels, missing_ranges={"y": [9]})
+    for name in ("t.dta", "t.sav"):
+        out = estimate(tmp_path / name, design, by_label, OPEN)
+        assert out["estimate"].to_numpy(float) == pytest.approx(ref["estimate"].to_numpy(float), rel=1e-12)
+        assert out["se"].to_numpy(float) == pytest.approx(ref["se"].to_numpy(float), rel=1e-12)
+        assert out["n"].tolist() == ref["n"].tolist() == [len(d) - 2, int((d["female"] == 1).sum()) - int(
+            (d.loc[[2, 7], "female"] == 1).sum())]
+        assert out.attrs["provenance"]["input"]["format"] in ("stata", "spss")
+
+
+def test_late_non_utf8_byte_names_the_row_and_the_fix(tmp_path) -> None:
+    """Detection reads only the first 256 KiB; a Latin-1 accent after that is one clear error, not a crash."""
+    d = pd.read_csv(DATA / "household_r.csv").drop(columns=["region", "region_na"])
+    big = pd.concat([d] * 3, ignore_index=True)
+    big["place"] = "Plaine"
+    big.loc[len(big) - 1, "place"] = "Île"
+    p = tmp_path / "late.csv"
+    big.to_csv(p, index=False, encoding="latin-1")
+    assert p.stat().st_size > csvin.SAMPLE
+    with pytest.raises(WsisError) as err:
+        estimate(p, TAYLOR, {"indicators": [{"code": "internet_use", "variable": "internet_use"}]}, OPEN)
+    e = err.value
+    assert (e.code, e.row, e.file) == ("microdata-encoding", len(big), str(p)) and "encoding: latin-1" in str(e)
+    out = estimate(p, {**TAYLOR, "input": {"encoding": "latin-1"}},
+                   {"indicators": [{"code": "internet_use", "variable": "internet_use"}], "by": [["place"]]}, OPEN)
+    assert set(out["place"]) == {"Plaine", "Île"}

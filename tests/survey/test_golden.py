@@ -95,6 +95,8 @@ def _ours(case: str, table) -> pd.DataFrame:
 
 
 def _close(a: float, b: float, rel: float = 1e-9) -> bool:
+    if math.isnan(a) or math.isnan(b):  # R gives NaN where no interval exists (e.g. df = 0): so must we
+        return math.isnan(a) and math.isnan(b)
     return abs(a - b) <= rel * max(abs(a), abs(b)) + 1e-14
 
 

@@ -107,10 +107,15 @@ def test_cli_xlsx_workbook_and_publish(tmp_path) -> None:
     assert r.returncode == 0, r.stderr
     r = _wsis("survey", "publish", str(csv), "--area", "KEN", "--year", "2025", env=env)
     assert r.returncode == 0, r.stderr
-    pub = pd.read_csv(tmp_path / "home" / "local" / "survey_KEN_2025_itu.csv", dtype=str, keep_default_na=False)
+    target = tmp_path / "home" / "local" / "survey_KEN_2025_itu.csv"
+    pub = pd.read_csv(target, dtype=str, keep_default_na=False)
     skills = pub[pub["INDICATOR"] == "SE_ADT_ACTS"]
     assert set(skills["TYPE_SKILL"]) == set(itu.core()["skills"])
-    assert {"IT_USE_ii99", "IT_MOB_OWN", "IT_HH_INET"} <= set(pub["INDICATOR"])
+    # only catalogue indicators enter a release; the others are left out and named
+    assert set(pub["INDICATOR"]) == {"IT_USE_ii99", "IT_MOB_OWN", "IT_HH_INET", "SE_ADT_ACTS"}
+    assert "left out HH4: not a catalogue indicator" in r.stdout
+    prov = json.loads(Path(f"{target}.provenance.json").read_text())
+    assert {"HH4", "HH5", "HH9.email"} <= set(prov["not_published"])
     r = _wsis("survey", "estimate", str(SURVEY), "--design", str(DESIGN), "--indicators", "itu-core",
               "--out", str(csv), "--quiet", env=env)
     assert r.returncode == 2 and "--variables" in r.stderr

@@ -75,8 +75,11 @@ def register(app: typer.Typer) -> None:
         """Add the estimates to the next release as a national dataset."""
         from wsis.survey.publish import publish
 
+        skipped: list[str] = []
         path = publish(result, area, year, series_map=series_map, indicators=indicators, slug=slug,
-                       publisher=publisher, title=title, licence=licence, vintage=vintage)
+                       publisher=publisher, title=title, licence=licence, vintage=vintage, skipped=skipped)
+        for line in skipped:
+            typer.echo(f"left out {line}")
         typer.echo(f"published {path}")
 
     app.add_typer(sub, name="survey")

@@ -40,6 +40,39 @@ def logit_se(p: np.ndarray, var: np.ndarray) -> np.ndarray:
         return np.sqrt(var) / (p * (1 - p))
 
 
+def irls_logit(ybar: np.ndarray, start: np.ndarray, epsilon: float = 1e-8, maxit: int = 25) -> np.ndarray:
+    """The intercept R's ``glm.fit`` returns for a weighted logistic fit of proportion ``ybar`` from ``start``.
+
+    ``svyglm`` refits every replicate this way (start = full-sample coefficient, quasibinomial, weights
+    summing to 1), and stops when the deviance changes by less than ``epsilon`` relative, so its replicate
+    coefficients differ from logit(ybar) by up to about 1e-8. For an intercept-only model each IRLS step
+    is the Newton step ``eta + (ybar - mu) / (mu (1 - mu))``, and the deviance is
+    ``-2 (ybar log mu + (1 - ybar) log(1 - mu))``. Proportions of 0 or 1 give -inf/inf as logit does.
+    """
+    ybar = np.asarray(ybar, float)
+    eta = np.broadcast_to(np.asarray(start, float), ybar.shape).copy()
+    inside = (ybar > 0) & (ybar < 1) & np.isfinite(eta)
+
+    def dev(mu: np.ndarray) -> np.ndarray:
+        return -2 * (ybar * np.log(mu) + (1 - ybar) * np.log(1 - mu))
+
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        mu = 1 / (1 + np.exp(-eta))
+        devold = dev(mu)
+        active = inside.copy()
+        for _ in range(maxit):
+            if not active.any():
+                break
+            step = (ybar - mu) / (mu * (1 - mu))
+            eta = np.where(active, eta + step, eta)
+            mu = 1 / (1 + np.exp(-eta))
+            d = dev(mu)
+            active &= ~(np.abs(d - devold) / (np.abs(d) + 0.1) < epsilon)
+            devold = d
+        exact = np.log(ybar / (1 - ybar))
+    return np.where(inside, eta, exact)
+
+
 def korn_graubard(p: np.ndarray, var: np.ndarray, n: np.ndarray, df: np.ndarray,
                   level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """R's ``svyciprop(method="beta")``: Clopper-Pearson on n_eff scaled by (t_{n-1}/t_df)^2."""

@@ -325,9 +325,9 @@ def _replicate(agg: pd.DataFrame, facs: pd.DataFrame, prep: domains.Prepared, de
                 else:
                     th_r = YR / WR
                 var = replicate.variance(th_r, theta, scale, rscales, spec_r.mse)
-                eta_r = np.log(th_r / (1 - th_r))
-                se_eta = np.sqrt(replicate.variance(eta_r, np.log(theta / (1 - theta)), scale, rscales,
-                                                    spec_r.mse))
+                eta0 = np.log(theta / (1 - theta))
+                eta_r = ci.irls_logit(th_r, eta0) if spec.statistic == "proportion" else th_r
+                se_eta = np.sqrt(replicate.variance(eta_r, eta0, scale, rscales, spec_r.mse))
             member = facs[f"_u{k}"].to_numpy() > 0
             df = np.array([replicate.rank_df(fac_matrix[member & (cell_of_fac == j)])
                            for j in range(len(labels))], dtype=float)
@@ -383,17 +383,23 @@ def estimate(microdata_path: Path | str, design: Path | str | dict, indicators: 
         rep_cols = (microdata.replicate_columns(dspec, list(table.columns), dfile)
                     if dspec.is_replicate else [])
         microdata.check_columns(table, dspec, dfile, ispec, ifile)
-        _validate(table, dspec, ispec, rep_cols, mfile)
-        step()
-        prep = domains.prepare(table, dspec, ispec, rep_cols, info["labels"])
-        if dspec.is_replicate:
-            agg = domains.replicate_sums(prep)
-            facs = domains.replicate_factor_rows(prep)
+        try:
+            _validate(table, dspec, ispec, rep_cols, mfile)
             step()
+            prep = domains.prepare(table, dspec, ispec, rep_cols, info["labels"])
+            if dspec.is_replicate:
+                agg = domains.replicate_sums(prep)
+                facs = domains.replicate_factor_rows(prep)
+            else:
+                agg = domains.taylor_sums(prep)
+        except Exception as exc:  # the engine reads a CSV file again at each query and may fail late
+            if is_table or isinstance(exc, WsisError) or info.get("format") != "csv":
+                raise
+            raise microdata.read_error(exc, mfile) from exc
+        step()
+        if dspec.is_replicate:
             rows = _replicate(agg, facs, prep, dspec, ispec, dfile, step, tuple(extra_ci))
         else:
-            agg = domains.taylor_sums(prep)
-            step()
             rows = _taylor(agg, prep, dspec, ispec, dfile, step, tuple(extra_ci))
     by_cols = ispec.by_columns()
     extra_cols = [f"ci_{side}_{m}" for m in extra_ci for side in ("low", "high")]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import fnmatch
 import hashlib
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -113,15 +114,24 @@ def open_table(path: Path | str, con: Any, spec: InputSpec | None = None,
     except WsisError:
         raise
     except Exception as exc:
-        first = str(exc).splitlines()[0]
-        hint = ("set input: {encoding: latin-1} (or cp1252) in the design file"
-                if "unicode" in first.lower() or "utf" in first.lower() else None)
-        raise WsisError("microdata-unreadable", f"cannot read microdata: {first}", file=str(p), hint=hint,
-                        expected="CSV with a header row, Parquet, .dta or .sav") from exc
+        raise read_error(exc, p) from exc
     col_na = csvin.column_na(spec)
     if col_na:
         table = _column_missing(table, col_na, design_file)
     return table, info
+
+
+def read_error(exc: Exception, path: Path | str) -> WsisError:
+    """A one-line error for an engine failure while reading ``path`` (bad encoding, malformed CSV line)."""
+    text = str(exc)
+    line = re.search(r"CSV Error on Line: (\d+)", text)
+    row = int(line.group(1)) - 1 if line else None  # the engine counts the header line
+    if "invalid unicode" in text.lower():
+        return WsisError("microdata-encoding", "the file is not UTF-8 (invalid byte sequence)", file=str(path),
+                         row=row, expected="the encoding detected from the file's first 256 KiB",
+                         hint="set input: {encoding: latin-1} (or cp1252, utf-16) in the design file")
+    return WsisError("microdata-unreadable", f"cannot read microdata: {text.splitlines()[0]}", file=str(path),
+                     row=row, expected="CSV with a header row, Parquet, .dta or .sav")
 
 
 def _open_csv(p: Path, con: Any, spec: InputSpec | None, design_file: str) -> tuple[Any, csvin.Dialect]:
@@ -151,10 +161,7 @@ def _column_missing(table: Any, col_na: dict[str, list[str]], design_file: str) 
             raise WsisError("yaml-unknown-column", f"input.na_values: column {c!r} is not in the microdata",
                             file=design_file, column=c, expected=f"one of {_short(set(table.columns))}")
         col = table[c]
-        if col.type().is_numeric():
-            vals = [float(v) for v in codes if _is_number(v)]
-        else:
-            vals = list(codes)
+        vals = [float(v) for v in codes if _is_number(v)] if col.type().is_numeric() else list(codes)
         repl[c] = col.isin(vals).ifelse(ibis.null(col.type()), col) if vals else col
     return table.mutate(**repl)
 
@@ -186,8 +193,6 @@ def replicate_columns(design: DesignSpec, table_columns: list[str], design_file:
         cols = [c for c in table_columns if fnmatch.fnmatchcase(c, spec)]
 
         def natural(c: str) -> list[Any]:
-            import re
-
             return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", c)]
 
         cols = sorted(cols, key=natural)

@@ -41,8 +41,17 @@ def _num(v: object) -> float:
 
 def publish(result: Path | str, area: str, year: int, settings: Settings | None = None, *,
             series_map: Path | str | None = None, indicators: Path | str | None = None, slug: str | None = None,
-            publisher: str = "", title: str = "", licence: str = "", vintage: str = "") -> Path:
-    """Turn an estimate result into the release builder's national-dataset CSV; returns its path."""
+            publisher: str = "", title: str = "", licence: str = "", vintage: str = "",
+            skipped: list[str] | None = None) -> Path:
+    """Turn an estimate result into the release builder's national-dataset CSV; returns its path.
+
+    Only catalogue indicators can enter a release: rows whose code is not in the catalogue are left out,
+    and their codes are appended to ``skipped`` (and recorded in the provenance sidecar).
+    """
+    from wsis.catalogue import load_catalogue
+
+    known = set(load_catalogue().indicators)
+    left_out: dict[str, int] = {}
     settings = settings or get_settings()
     if not re.fullmatch(r"[A-Z]{3}", area or ""):
         raise WsisError("area-invalid", f"area {area!r} is not an ISO3 code", column="--area", expected="e.g. KEN")
@@ -67,6 +76,9 @@ def publish(result: Path | str, area: str, year: int, settings: Settings | None 
             continue
         code = r["indicator"]
         series = smap.get(code) or (r.get("series") or "") or code
+        if series not in known:
+            left_out[series] = left_out.get(series, 0) + 1
+            continue
         row = {c: "" for c in COLUMNS}
         row.update({"INDICATOR": series, "REF_AREA": area, "TIME_PERIOD": str(year), "NATURE": "C",
                     "OBS_STATUS": "A", "UNIT_MULT": "0", "SOURCE_DETAIL": meta.get("microdata", "")})
@@ -93,8 +105,13 @@ def publish(result: Path | str, area: str, year: int, settings: Settings | None 
         if r["flag"] == "E":
             row["COMMENT_OBS"] = "Use with caution: small sample or high coefficient of variation"
         rows.append(row)
+    if skipped is not None:
+        skipped += [f"{c}: not a catalogue indicator ({n} rows left out; give it series: or --series-map)"
+                    for c, n in left_out.items()]
     if not rows:
-        raise WsisError("nothing-to-publish", "every estimate is suppressed", file=str(result))
+        why = "every estimate is suppressed" if not left_out else "no unsuppressed estimate of a catalogue indicator"
+        raise WsisError("nothing-to-publish", why, file=str(result),
+                        hint=f"not in the catalogue: {', '.join(left_out)}" if left_out else None)
     out_dir = settings.home / "local"
     name = f"survey_{area}_{int(year)}_{_slug(slug or Path(result).stem)}.csv"
     target = out_dir / name
@@ -104,7 +121,8 @@ def publish(result: Path | str, area: str, year: int, settings: Settings | None 
     prov = {"publisher": publisher, "title": title or f"Household survey estimates, {area} {year}",
             "licence": licence, "vintage": vintage or str(year), "source_file": mfile,
             "sha256": microdata.sha256(mfile) if mfile and Path(mfile).is_file() else None,
-            "design_file": meta.get("design"), "indicators_file": str(ind_file)}
+            "design_file": meta.get("design"), "indicators_file": str(ind_file),
+            "not_published": {c: "not a catalogue indicator" for c in left_out}}
     atomic_write(Path(f"{target}.provenance.json"),
                  lambda p: p.write_text(json.dumps(prov, indent=1), encoding="utf-8"))
     return target

@@ -39,7 +39,9 @@ def _long(df: pd.DataFrame) -> pd.DataFrame:
         pct = r["statistic"] == "proportion"
         m = 100.0 if pct else 1.0
         hide = r.get("flag") in ("S", "C")
-        val = lambda k: None if hide or pd.isna(r[k]) else float(r[k]) * m  # noqa: E731
+
+        def val(k: str, r: dict = r, m: float = m, hide: bool = hide) -> float | None:
+            return None if hide or pd.isna(r[k]) else float(r[k]) * m
         rows.append({"Indicator": r["indicator"], "Label": labels.get(r["indicator"], ""),
                      "Series": r.get("series") or "", "Breakdown": breakdown, "Category": cat,
                      "Unit": "%" if pct else ("ratio" if r["statistic"] in ("ratio", "parity") else r["statistic"]),
