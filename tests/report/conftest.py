@@ -27,13 +27,15 @@ def _seed(reg: Registry) -> None:
     uid = {}
 
     def txn(s):
-        u = User(email="mod@example.org", name="mod", password_hash="x", role="moderator")
-        s.add(u)
-        s.flush()
-        uid["id"] = u.id
+        for name, role in (("mod", "moderator"), ("owner", "contributor")):
+            u = User(email=f"{name}@example.org", name=name, password_hash="x", role=role)
+            s.add(u)
+            s.flush()
+            uid[name] = u.id
 
     reg.write(txn)
-    actor = session_actor(uid["id"], "moderator")
+    # four eyes: the entries are submitted by one account and approved by a moderator
+    actor, mod = session_actor(uid["owner"], "contributor"), session_actor(uid["mod"], "moderator")
     org = {"name": "Connect Foundation", "stakeholder_group": "civil_society", "country": "KEN"}
     for title, lines, status in (("Rural school connectivity", ["C2", "C7-ELEARN"], "ongoing"),
                                  ("Digital skills for women", ["C4"], "completed"),
@@ -41,7 +43,7 @@ def _seed(reg: Registry) -> None:
         ini = submit_initiative(reg, actor, InitiativeIn(
             texts=[{"lang": "en", "title": title, "description": "Test entry."}], organisation=org,
             countries=["KEN"], action_lines=lines, status=status))
-        moderate_initiative(reg, actor, ini["initiative"]["id"], APPROVE)
+        moderate_initiative(reg, mod, ini["initiative"]["id"], APPROVE)
     for title, amount, ftype, deadline, countries in (
             ("Backbone fund", "2500000.00", "grant", dt.date(2025, 6, 30), ["KEN", "UGA"]),
             ("Spectrum loan", "10000000.00", "loan", dt.date(2027, 12, 31), ["FRA"]),
@@ -51,7 +53,7 @@ def _seed(reg: Registry) -> None:
         com = submit_commitment(reg, actor, CommitmentIn(
             title=title, target="Reach the target", deadline=deadline, organisation=org, countries=countries,
             action_lines=["C2"], registered_on=dt.date(2024, 3, 1), **fin))
-        moderate_commitment(reg, actor, com["id"], APPROVE)
+        moderate_commitment(reg, mod, com["id"], APPROVE)
 
 
 @pytest.fixture(scope="session")

@@ -66,3 +66,13 @@ def test_a_known_address_is_not_slowed_by_failures_elsewhere(http, reg, users):
     for i in range(reg.settings.login_free_attempts * 5):  # a distributed guess from many addresses
         _login(http, "alice@example.org", "wrong-password", address=f"203.0.113.{i + 1}")
     assert _login(http, "alice@example.org", PASSWORD, address="198.51.100.20").status_code == 200
+
+
+def test_the_login_page_says_when_to_try_again(http, reg, users):
+    page = http.get("/registry/login")
+    csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    for _ in range(reg.settings.login_free_attempts + 1):
+        r = http.post("/registry/login", data={"email": "bob@example.org", "password": "wrong-password",
+                                               "csrf_token": csrf}, headers={"X-Forwarded-For": "192.0.2.77"})
+    assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
+    assert "try again in" in r.text

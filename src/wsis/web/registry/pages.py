@@ -180,8 +180,11 @@ async def login_post(request: Request):
         token, _csrf, _actor = auth.login(registry(request), str(form.get("email", "")),
                                           str(form.get("password", "")), client_ip(request))
     except WsisError as err:
-        return render(request, "login.html", lang, status=err.status, next=nxt,
+        resp = render(request, "login.html", lang, status=err.status, next=nxt,
                       errors=[{"field": "email", "message": err.message}])
+        if err.extra.get("retry_after"):
+            resp.headers["Retry-After"] = str(err.extra["retry_after"])
+        return resp
     resp = RedirectResponse(nxt, status_code=303)
     resp.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=secure_cookie(request),
                     max_age=auth.SESSION_HOURS * 3600, path="/")
