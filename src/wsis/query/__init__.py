@@ -15,6 +15,7 @@ from wsis.query.names import (
     indicators,
     members,
     names,
+    outcome_links,
     translated,
     un_countries,
     un_members,
@@ -65,7 +66,7 @@ __all__ = [
     "country_years", "coverage_counts", "current_release", "datasets", "default_dims", "diff_summary", "dim_values",
     "disagg_codes", "findings", "frameworks", "gap_table", "group_coverage", "group_sizes", "groups_of",
     "headline_gaps", "indicator_frame", "indicator_spans", "indicator_names", "indicator_row", "indicators", "latest",
-    "latest_totals", "list_releases", "manifest", "memo", "members", "names", "obs_count", "observations",
+    "latest_totals", "list_releases", "manifest", "memo", "members", "names", "obs_count", "observations", "outcome_links",
     "progress", "release", "series", "sources_of", "target_for", "targets", "translated", "un_countries", "un_members",
     "world_map",
 ]

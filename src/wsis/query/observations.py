@@ -55,11 +55,13 @@ def latest(rel: Release, code: str, dims: dict[str, str], year: int | None = Non
 
 
 def sources_of(rel: Release, code: str) -> pd.DataFrame:
-    """Datasets (provider, publisher, licence, vintage, checksum) behind an indicator's preferred values."""
+    """Datasets (provider, publisher, licence, vintage, checksum, source kind) behind an indicator's preferred
+    values."""
     def build():
+        kind = "d.source_kind" if rel._has_source_kind else "'unknown'"
         df = rel.sql("SELECT d.DATASET_ID, d.provider, d.publisher, d.title, d.licence, d.vintage, d.path, "
-                       "d.sha256, count(*) AS n FROM preferred p JOIN datasets d USING (DATASET_ID) "
-                       "WHERE p.INDICATOR = ? GROUP BY ALL ORDER BY n DESC", [code])
+                     f"d.sha256, {kind} AS source_kind, count(*) AS n FROM preferred p JOIN datasets d "
+                     "USING (DATASET_ID) WHERE p.INDICATOR = ? GROUP BY ALL ORDER BY n DESC", [code])
         return df.astype(object).where(df.notna(), None)
     return memo(("src", rel.id, code), build)
 

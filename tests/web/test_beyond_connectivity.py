@@ -1,0 +1,55 @@
+"""Issue 12 on the dashboard: every new series has a page in English and Arabic that names the source kind
+of the values it shows, draws AI readiness's series breaks, and says "none recorded" for shutdown zeros."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+NEW = ["EGOV_EGDI", "EGOV_OSI", "EGOV_TII", "EGOV_HCI", "EGOV_EPI", "ITU_GCI", "ITU_GCI_LEGAL", "ITU_GCI_TECH",
+       "ITU_GCI_ORG", "ITU_GCI_CAPDEV", "ITU_GCI_COOP", "EN_EWT_GENV", "EN_EWT_GENPCAP", "EN_EWT_RCYV",
+       "EN_EWT_RCYPCAP", "EN_EWT_RCYR", "SE_ACC_INTN", "SE_ACC_COMP", "IT_SCHAGE_HINET", "RIGHTS_SHUTDOWN_EVENTS",
+       "RIGHTS_SHUTDOWN_COST_USD", "AI_GAIRI", "IT_FBB_LATN", "IT_FBB_ACTT", "IT_INTL_BWTH", "IT_INTL_BWPU",
+       "IT_USF_OPER", "IT_UAS_ADPT"]
+
+
+@pytest.mark.parametrize("code", NEW)
+def test_new_indicator_page_answers_in_english_and_arabic(client, code):
+    for prefix in ("", "/ar"):
+        r = client.get(f"{prefix}/indicators/{code}")
+        assert r.status_code == 200, (prefix, code, r.text[:300])
+        assert f"<dd>{code}</dd>" in r.text
+
+
+def _notes(html: str) -> list[str]:
+    return re.findall(r'<p class="note">(.*?)</p>', html, flags=re.S)
+
+
+def test_source_kind_is_named_where_values_are_shown(client):
+    gci = client.get("/indicators/ITU_GCI").text
+    assert any("values extracted from a PDF by a third party" in n for n in _notes(gci))
+    cost = client.get("/indicators/RIGHTS_SHUTDOWN_COST_USD").text
+    assert any("hand-transcribed secondary source, disputed method" in n for n in _notes(cost))
+    egdi = client.get("/indicators/EGOV_EGDI?year=2024").text
+    assert any("edited copy" in n for n in _notes(egdi))
+    # first-hand publisher copies get no such note
+    assert not any("Source of the values shown" in n for n in _notes(client.get("/indicators/IT_USE_ii99").text))
+
+
+def test_ai_readiness_chart_shows_its_breaks_and_no_line_across_them(client):
+    html = client.get("/indicators/AI_GAIRI?areas=KEN").text
+    svg = html[html.index('<figure'):html.index('</figure>')]
+    assert ">Series break 2020</text>" in svg and ">Series break 2025</text>" in svg
+    assert svg.count('stroke-dasharray="2 3"') == 2
+    # Kenya's 2019 and 2025 points each stand alone: the only path is 2020-2024
+    assert svg.count('fill="none"') == 1
+    assert any("Series break: 2020, 2025" in n for n in _notes(html))
+
+
+def test_shutdown_zeros_read_none_recorded(client):
+    html = client.get("/indicators/RIGHTS_SHUTDOWN_EVENTS?year=2024").text
+    row = re.search(r'<a href="/areas/ARG">[^<]+</a></th><td>2024</td><td>([^<]+)</td>', html)
+    assert row and row.group(1) == "none recorded"
+    ind = re.search(r'<a href="/areas/IND">[^<]+</a></th><td>2024</td><td>([^<]+)</td>', html)
+    assert ind and ind.group(1) == "84"
