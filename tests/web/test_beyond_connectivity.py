@@ -53,3 +53,48 @@ def test_shutdown_zeros_read_none_recorded(client):
     assert row and row.group(1) == "none recorded"
     ind = re.search(r'<a href="/areas/IND">[^<]+</a></th><td>2024</td><td>([^<]+)</td>', html)
     assert ind and ind.group(1) == "84"
+
+
+def _block(html: str) -> str:
+    i = html.index('id="beyond-h"')
+    return html[i:html.index("</table>", i)]
+
+
+def test_country_page_has_the_beyond_connectivity_block(client):
+    block = _block(client.get("/areas/KEN").text)
+    for theme in ("E-government", "Cybersecurity", "E-waste", "Internet shutdowns", "AI readiness"):
+        assert f'<th scope="colgroup" colspan="4">{theme}</th>' in block
+    assert "<td>0.6314</td>" in block and "<td>81.7</td>" in block and "<td>1.039</td>" in block
+    assert "values extracted from a PDF by a third party" in block
+    # AI readiness: one value per method period, each saying it is not comparable across the break
+    assert block.count("not comparable with other periods (series break)") == 3
+    assert "<td>43.557</td>" not in block and "<td>43.6</td>" in block
+    # a country without any recorded shutdown says so instead of showing 0
+    arg = _block(client.get("/areas/ARG").text)
+    assert "<td>none recorded</td>" in arg
+    # school connectivity by education level (India has it)
+    ind = _block(client.get("/areas/IND").text)
+    assert "Upper secondary education" in ind and "Schools" in ind
+    j = client.get("/areas/KEN?format=json").json()["data"]
+    assert {r["code"] for t in j["beyond_connectivity"] for r in t["rows"]} >= {"EGOV_EGDI", "ITU_GCI", "AI_GAIRI"}
+
+
+def test_home_page_has_a_beyond_connectivity_section(client):
+    html = client.get("/").text
+    i = html.index(">Beyond connectivity</h2>")
+    sec = html[i:html.index("</ul>", i)]
+    for code in ("EGOV_EGDI", "ITU_GCI", "EN_EWT_GENPCAP", "RIGHTS_SHUTDOWN_EVENTS", "AI_GAIRI"):
+        assert f'href="/indicators/{code}"' in sec
+    assert 'href="/ar/indicators/AI_GAIRI"' in client.get("/ar/").text
+
+
+def test_outcome_paragraphs_link_to_their_indicators(client):
+    html = client.get("/outcome").text
+    want = {36: "EGOV_EGDI", 37: "SE_ACC_INTN", 43: "EN_EWT_GENV", 44: "EN_EWT_RCYR", 45: "EN_EWT_RCYR",
+            54: "ITU_GCI", 74: "RIGHTS_SHUTDOWN_EVENTS", 75: "RIGHTS_SHUTDOWN_EVENTS", 76: "RIGHTS_SHUTDOWN_COST_USD",
+            85: "AI_GAIRI"}
+    for para, code in want.items():
+        i = html.index(f'<section id="p{para}"')
+        assert f'href="/indicators/{code}"' in html[i:html.index("</section>", i)], para
+    i = html.index('<section id="p1"')
+    assert "/indicators/" not in html[i:html.index("</section>", i)]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 
 from wsis import query as data
 from wsis.errors import WsisError
-from wsis.web import charts
+from wsis.web import beyond, charts
 from wsis.web.deps import Ctx, get_ctx
 from wsis.web.i18n import RTL
 from wsis.web.labels import DIM_LABELS, NONE_RECORDED, code_label, source_kind_label, unit_label
@@ -93,8 +93,10 @@ def home(ctx: Ctx = Depends(get_ctx)):
     ctx_dict = {"gaps": rows, "chart": chart, "chart_rows": chart_rows or [],
                 "chart_title": _("Individuals using the Internet, by group (%)"),
                 "chart_desc": _("Latest year available for each group; high-income economies are far ahead of the least developed countries."),
-                "n_ind": len(inds), "n_countries": int((data.areas(rel)["kind"] == "country").sum())}
-    return respond(ctx, "home.html", title, ctx_dict, data={"gaps": rows, "internet_use_by_group": chart_rows},
+                "n_ind": len(inds), "n_countries": int((data.areas(rel)["kind"] == "country").sum()),
+                "beyond": beyond.home_rows(ctx)}
+    return respond(ctx, "home.html", title, ctx_dict, data={"gaps": rows, "internet_use_by_group": chart_rows,
+                                                             "beyond_connectivity": ctx_dict["beyond"]},
                    table=pd.DataFrame(rows), name="headline-gaps")
 
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends
 
 from wsis import query as data
 from wsis.errors import WsisError
-from wsis.web import charts
+from wsis.web import beyond, charts
 from wsis.web.deps import Ctx, get_ctx, registry_entries
 from wsis.web.labels import unit_label
 from wsis.web.render import respond
@@ -79,8 +79,9 @@ def area_page(iso3: str, ctx: Ctx = Depends(get_ctx)):
     ctx_dict = {"code": iso3, "rows": rows, "groups": [{"code": g, "name": nm.get(g, g)} for g in grps],
                 "line": line, "line_title": _("Individuals using the Internet") + f": {name}",
                 "line_desc": _("Compared with the world and the income group; the indicator table below gives every value."),
-                "progress_available": bool(status), "initiatives": registry_entries(ctx.settings, "country", iso3, commitments=False)[0]}
-    return respond(ctx, "area.html", name, ctx_dict, data={"area": row, "groups": grps, "indicators": rows},
+                "progress_available": bool(status), "beyond": beyond.area_rows(ctx, iso3), "initiatives": registry_entries(ctx.settings, "country", iso3, commitments=False)[0]}
+    return respond(ctx, "area.html", name, ctx_dict, data={"area": row, "groups": grps, "indicators": rows,
+                                                                  "beyond_connectivity": ctx_dict["beyond"]},
                    table=pd.DataFrame(rows), name=iso3)
 
 
