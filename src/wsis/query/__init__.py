@@ -5,6 +5,7 @@ the release; there is no SQL outside it and the release reader."""
 from wsis.query.frameworks import WorldMap, frameworks, world_map
 from wsis.query.memo import memo
 from wsis.query.names import (
+    action_line_gaps,
     area_names_all,
     area_row,
     areas,
@@ -61,7 +62,7 @@ from wsis.reference.frameworks import Frameworks
 from wsis.schema import DISAGG
 
 __all__ = [
-    "action_line_text", "deliverable_text", "document_title", "gdc_objective_text", "paragraph_text", "target_text",
+    "action_line_gaps", "action_line_text", "deliverable_text", "document_title", "gdc_objective_text", "paragraph_text", "target_text",
     "DISAGG", "Frameworks", "Release", "WorldMap", "area_indicators", "area_names_all", "area_row", "areas", "coverage",
     "country_years", "coverage_counts", "current_release", "datasets", "default_dims", "diff_summary", "dim_values",
     "disagg_codes", "findings", "frameworks", "gap_table", "group_coverage", "group_sizes", "groups_of",

@@ -133,3 +133,16 @@ def outcome_links(rel: Release, lang: str = "en") -> dict[int, list[dict[str, st
     have = indicator_names(rel, lang)
     return {p: [{"code": c, "name": have[c]} for c in codes if c in have]
             for p, codes in load_outcome_links().items() if any(c in have for c in codes)}
+
+
+def action_line_gaps(rel: Release) -> dict[str, list[dict[str, str]]]:
+    """Action line -> measurements the release still lacks and who publishes them (English, catalogue)."""
+    def build():
+        has = rel.sql("SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'action_line_gaps'")
+        if not int(has["n"].iloc[0]):
+            return {}
+        out: dict[str, list[dict[str, str]]] = {}
+        for r in rel.sql("SELECT action_line, measurement, custodian FROM action_line_gaps").itertuples():
+            out.setdefault(r.action_line, []).append({"measurement": r.measurement, "custodian": r.custodian})
+        return out
+    return memo(("algaps", rel.id), build)
