@@ -98,3 +98,11 @@ def test_outcome_paragraphs_link_to_their_indicators(client):
         assert f'href="/indicators/{code}"' in html[i:html.index("</section>", i)], para
     i = html.index('<section id="p1"')
     assert "/indicators/" not in html[i:html.index("</section>", i)]
+
+
+def test_action_line_without_data_says_what_is_missing_and_who_publishes_it(client):
+    c8 = client.get("/action-lines/C8").text
+    i = c8.index(">Not yet measured</h3>")
+    assert "UNESCO" in c8[i:c8.index("</ul>", i)]
+    c5 = client.get("/action-lines/C5").text
+    assert 'href="/indicators/ITU_GCI"' in c5

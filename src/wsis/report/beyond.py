@@ -87,7 +87,7 @@ def ai_readiness(asm) -> dict[str, Any] | None:
         periods.setdefault(sum(y >= b for b in breaks), []).append(y)
     cell = {(r.area, int(r.year)): r.value for r in df.itertuples()}
     out = []
-    for p, years in sorted(periods.items(), reverse=True):
+    for _p, years in sorted(periods.items(), reverse=True):
         rows = [{"year": y, "cells": [asm.fact(AI, a, y, cell[(a, y)], "table") if (a, y) in cell else None
                                       for a in areas]} for y in sorted(years, reverse=True)]
         out.append({"first": years[0], "last": years[-1], "rows": rows})
