@@ -46,7 +46,10 @@ def environment(asm) -> dict[str, Any] | None:
             tval = Fact(float(target.get("target", target.get("value"))), 0, "PT", {"kind": "target"})
         except (TypeError, ValueError):
             tval = None
-    return {"blocks": [b for b in blocks if b["rows"]], "total": total, "target": tval,
+    blocks = [b for b in blocks if b["rows"]]
+    if not blocks and total is None:
+        return None
+    return {"blocks": blocks, "total": total, "target": tval,
             "target_year": (target or {}).get("year")}
 
 
