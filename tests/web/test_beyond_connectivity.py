@@ -106,3 +106,11 @@ def test_action_line_without_data_says_what_is_missing_and_who_publishes_it(clie
     assert "UNESCO" in c8[i:c8.index("</ul>", i)]
     c5 = client.get("/action-lines/C5").text
     assert 'href="/indicators/ITU_GCI"' in c5
+
+
+def test_country_indicator_table_names_non_first_hand_sources(client):
+    html = client.get("/areas/KEN").text
+    table = html[html.index('id="ind-h"'):html.index('id="beyond-h"')]
+    gci = re.search(r'href="/indicators/ITU_GCI\?areas=KEN">[^<]+</a> <small>\(([^)]+)\)</small>', table)
+    assert gci and gci.group(1) == "values extracted from a PDF by a third party"
+    assert re.search(r'href="/indicators/IT_USE_ii99\?areas=KEN">[^<]+</a></th>', table)  # first-hand: no note

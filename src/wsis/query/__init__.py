@@ -37,6 +37,7 @@ from wsis.query.observations import (
     obs_count,
     observations,
     series,
+    source_kinds,
     sources_of,
 )
 from wsis.query.releases import (
@@ -68,6 +69,6 @@ __all__ = [
     "disagg_codes", "findings", "frameworks", "gap_table", "group_coverage", "group_sizes", "groups_of",
     "headline_gaps", "indicator_frame", "indicator_spans", "indicator_names", "indicator_row", "indicators", "latest",
     "latest_totals", "list_releases", "manifest", "memo", "members", "names", "obs_count", "observations", "outcome_links",
-    "progress", "release", "series", "sources_of", "target_for", "targets", "translated", "un_countries", "un_members",
+    "progress", "release", "series", "source_kinds", "sources_of", "target_for", "targets", "translated", "un_countries", "un_members",
     "world_map",
 ]

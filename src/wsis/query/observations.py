@@ -66,6 +66,17 @@ def sources_of(rel: Release, code: str) -> pd.DataFrame:
     return memo(("src", rel.id, code), build)
 
 
+def source_kinds(rel: Release) -> dict[str, list[str]]:
+    """Per indicator: the source kinds of the datasets behind its preferred values (one query per release)."""
+    def build():
+        if not rel._has_source_kind:
+            return {}
+        df = rel.sql("SELECT p.INDICATOR, list(DISTINCT d.source_kind) AS kinds FROM preferred p "
+                     "JOIN datasets d USING (DATASET_ID) GROUP BY 1")
+        return {r.INDICATOR: sorted(k for k in r.kinds if k) for r in df.itertuples()}
+    return memo(("kinds", rel.id), build)
+
+
 def area_indicators(rel: Release, code: str) -> pd.DataFrame:
     """An area's latest total value for every indicator, with the first year for context (precomputed)."""
     def build():
