@@ -66,15 +66,16 @@ def sources_of(rel: Release, code: str) -> pd.DataFrame:
     return memo(("src", rel.id, code), build)
 
 
-def source_kinds(rel: Release) -> dict[str, list[str]]:
-    """Per indicator: the source kinds of the datasets behind its preferred values (one query per release)."""
+def source_kinds(rel: Release, area: str) -> dict[str, str]:
+    """Per indicator: the source kind of an area's latest total value (the value its indicator table shows)."""
     def build():
         if not rel._has_source_kind:
             return {}
-        df = rel.sql("SELECT p.INDICATOR, list(DISTINCT d.source_kind) AS kinds FROM preferred p "
-                     "JOIN datasets d USING (DATASET_ID) GROUP BY 1")
-        return {r.INDICATOR: sorted(k for k in r.kinds if k) for r in df.itertuples()}
-    return memo(("kinds", rel.id), build)
+        df = rel.sql("SELECT p.INDICATOR, arg_max(d.source_kind, p.TIME_PERIOD) AS kind FROM preferred_by_area p "
+                     f"JOIN datasets d USING (DATASET_ID) WHERE p.REF_AREA = ? AND {totals_where('p')} "
+                     "AND p.OBS_VALUE IS NOT NULL GROUP BY 1", [area])
+        return dict(zip(df["INDICATOR"], df["kind"], strict=True))
+    return memo(("kinds", rel.id, area), build)
 
 
 def area_indicators(rel: Release, code: str) -> pd.DataFrame:

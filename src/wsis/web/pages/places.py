@@ -53,12 +53,12 @@ def area_page(iso3: str, ctx: Ctx = Depends(get_ctx)):
     status = {}
     if prog is not None and not prog.empty and "category" in prog.columns:
         status = dict(zip(prog["indicator"], prog["category"], strict=False))
-    kinds = data.source_kinds(rel)
+    kinds = data.source_kinds(rel, iso3)
     rows = []
     for r in own.to_dict(orient="records"):
         code = r["INDICATOR"]
         caveat = inds["caveat"].get(code) if "caveat" in inds.columns else None  # "... disputed method"
-        kind = "; ".join(k for k in (source_kind_label(x, _, caveat) for x in kinds.get(code, [])) if k)
+        kind = source_kind_label(kinds.get(code), _, caveat)
 
         def gap(ref: pd.DataFrame, code: str = code, r: dict = r):
             if inds["unit"].get(code) not in GAP_UNITS or ref.empty or code not in ref.index:
