@@ -114,3 +114,23 @@ def test_country_indicator_table_names_non_first_hand_sources(client):
     gci = re.search(r'href="/indicators/ITU_GCI\?areas=KEN">[^<]+</a> <small>\(([^)]+)\)</small>', table)
     assert gci and gci.group(1) == "values extracted from a PDF by a third party"
     assert re.search(r'href="/indicators/IT_USE_ii99\?areas=KEN">[^<]+</a></th>', table)  # first-hand: no note
+
+
+@pytest.mark.parametrize("lang", ["fr", "es", "ar", "ru", "zh"])
+def test_caveats_and_scopes_are_in_the_page_language(client, lang):
+    from wsis.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    for code in ("RIGHTS_SHUTDOWN_EVENTS", "AI_GAIRI", "ITU_GCI"):
+        text = client.get(f"/{lang}/indicators/{code}").text
+        ind = cat.indicators[code]
+        for english in (getattr(ind, "caveat", None), getattr(ind, "scope", None)):
+            if english:
+                assert english in html_text(client.get(f"/indicators/{code}").text)  # the check can fail
+                assert english not in html_text(text), (lang, code)
+
+
+def html_text(page: str) -> str:
+    import html as h
+
+    return h.unescape(re.sub(r"<[^>]+>", " ", page))
