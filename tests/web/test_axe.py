@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["/", "/indicators", "/indicators/IT_USE_ii99", "/areas/KEN", "/groups/LDC", "/action-lines",
          "/action-lines/C2", "/outcome", "/compare?areas=KEN,UGA,LDC&indicator=IT_USE_ii99", "/releases",
-         "/areas/NOPE"]
+         "/areas/NOPE", "/indicators/AI_GAIRI?areas=KEN,WLD", "/indicators/RIGHTS_SHUTDOWN_EVENTS", "/action-lines/C8"]
 
 pytestmark = pytest.mark.browser
 

@@ -194,3 +194,16 @@ def test_palette_is_distinguishable_for_colour_blind_readers():
         assert min(missing.delta_e(c, method="2000") for c in seen(charts.MAP_RAMP, how)) > 8
     assert min(worst.values()) >= charts.MIN_CVD_DISTANCE, worst
     assert all(Color(h).contrast("white") >= 3 for h in charts.PALETTE)
+
+
+def test_a_series_break_cuts_the_line_and_is_marked():
+    rows = [{"year": y, "value": v, "series": "Kenya", "code": "KEN"}
+            for y, v in ((2019, 4.0), (2020, 40.0), (2021, 42.0), (2024, 43.5), (2025, 60.0))]
+    svg = charts.line_chart("test", pd.DataFrame(rows), "Index", breaks=[2020, 2025, 2030], break_label="Break")
+    # 2019 and 2025 stand alone: one path (2020-2024) and no segment joins the methods
+    assert svg.count('fill="none"') == 1
+    assert svg.count('stroke-dasharray="2 3"') == 2  # 2030 lies outside the data: no rule
+    assert ">Break 2020</text>" in svg and ">Break 2025</text>" in svg and "Break 2030" not in svg
+    assert charts._segments([(2019, 1.0), (2020, 2.0), (2021, 3.0)], [2020]) == [[(2019, 1.0)], [(2020, 2.0), (2021, 3.0)]]
+    plain = charts.line_chart("test", pd.DataFrame(rows), "Index")
+    assert plain.count('fill="none"') == 1 and 'stroke-dasharray="2 3"' not in plain

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 CHARTS = {"/": 1, "/indicators/IT_USE_ii99": 2, "/areas/KEN": 1, "/compare?areas=KEN,UGA,LDC&indicator=IT_USE_ii99": 1,
-          "/indicators/IT_USE_ii99?areas=WLD,HIC,UMC,LMC,LIC,LDC,LLDC,SIDS,KEN,UGA,RWA,ETH": 2}
+          "/indicators/IT_USE_ii99?areas=WLD,HIC,UMC,LMC,LIC,LDC,LLDC,SIDS,KEN,UGA,RWA,ETH": 2,
+          "/indicators/AI_GAIRI?areas=KEN,WLD": 2}
 PAGES = [*CHARTS, "/indicators", "/areas", "/groups", "/groups/LDC", "/groups/HIC", "/action-lines",
          "/action-lines/C2", "/outcome", "/releases", "/areas/NOPE", "/registry/",
          "/registry/submit", "/registry/login"]

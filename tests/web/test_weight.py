@@ -9,7 +9,8 @@ import pytest
 
 BUDGET = 50 * 1024
 PAGES = ["/", "/indicators/IT_USE_ii99", "/areas/KEN", "/groups/LDC", "/action-lines/C2", "/compare",
-         "/releases", "/indicators", "/ar/", "/ar/indicators/IT_USE_ii99", "/ar/areas/KEN", "/ar/action-lines/C2"]
+         "/releases", "/indicators", "/ar/", "/ar/indicators/IT_USE_ii99", "/ar/areas/KEN", "/ar/action-lines/C2",
+         "/indicators/AI_GAIRI", "/ar/indicators/RIGHTS_SHUTDOWN_EVENTS", "/outcome"]
 
 
 def _fetch(url: str):

@@ -25,6 +25,8 @@ LANGS = ("fr", "es", "ar", "ru", "zh")
 KINDS: dict[str, tuple[str, str, str | None]] = {
     "definition": ("indicators_i18n.yaml", "definitions", None),
     "derived_definition": ("indicators_i18n.yaml", "derived_definitions", None),
+    "caveat": ("indicator_notes_i18n.yaml", "caveats", None),
+    "scope": ("indicator_notes_i18n.yaml", "scopes", None),
     "target_title": ("targets_i18n.yaml", "targets", "title"),
     "target_citation": ("targets_i18n.yaml", "targets", "citation"),
     "paragraph": ("outcome_i18n.yaml", "paragraphs", None),

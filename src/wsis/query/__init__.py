@@ -5,6 +5,7 @@ the release; there is no SQL outside it and the release reader."""
 from wsis.query.frameworks import WorldMap, frameworks, world_map
 from wsis.query.memo import memo
 from wsis.query.names import (
+    action_line_gaps,
     area_names_all,
     area_row,
     areas,
@@ -15,6 +16,7 @@ from wsis.query.names import (
     indicators,
     members,
     names,
+    outcome_links,
     translated,
     un_countries,
     un_members,
@@ -35,6 +37,7 @@ from wsis.query.observations import (
     obs_count,
     observations,
     series,
+    source_kinds,
     sources_of,
 )
 from wsis.query.releases import (
@@ -60,12 +63,12 @@ from wsis.reference.frameworks import Frameworks
 from wsis.schema import DISAGG
 
 __all__ = [
-    "action_line_text", "deliverable_text", "document_title", "gdc_objective_text", "paragraph_text", "target_text",
+    "action_line_gaps", "action_line_text", "deliverable_text", "document_title", "gdc_objective_text", "paragraph_text", "target_text",
     "DISAGG", "Frameworks", "Release", "WorldMap", "area_indicators", "area_names_all", "area_row", "areas", "coverage",
     "country_years", "coverage_counts", "current_release", "datasets", "default_dims", "diff_summary", "dim_values",
     "disagg_codes", "findings", "frameworks", "gap_table", "group_coverage", "group_sizes", "groups_of",
     "headline_gaps", "indicator_frame", "indicator_spans", "indicator_names", "indicator_row", "indicators", "latest",
-    "latest_totals", "list_releases", "manifest", "memo", "members", "names", "obs_count", "observations",
-    "progress", "release", "series", "sources_of", "target_for", "targets", "translated", "un_countries", "un_members",
+    "latest_totals", "list_releases", "manifest", "memo", "members", "names", "obs_count", "observations", "outcome_links",
+    "progress", "release", "series", "source_kinds", "sources_of", "target_for", "targets", "translated", "un_countries", "un_members",
     "world_map",
 ]

@@ -55,13 +55,27 @@ def latest(rel: Release, code: str, dims: dict[str, str], year: int | None = Non
 
 
 def sources_of(rel: Release, code: str) -> pd.DataFrame:
-    """Datasets (provider, publisher, licence, vintage, checksum) behind an indicator's preferred values."""
+    """Datasets (provider, publisher, licence, vintage, checksum, source kind) behind an indicator's preferred
+    values."""
     def build():
+        kind = "d.source_kind" if rel._has_source_kind else "'unknown'"
         df = rel.sql("SELECT d.DATASET_ID, d.provider, d.publisher, d.title, d.licence, d.vintage, d.path, "
-                       "d.sha256, count(*) AS n FROM preferred p JOIN datasets d USING (DATASET_ID) "
-                       "WHERE p.INDICATOR = ? GROUP BY ALL ORDER BY n DESC", [code])
+                     f"d.sha256, {kind} AS source_kind, count(*) AS n FROM preferred p JOIN datasets d "
+                     "USING (DATASET_ID) WHERE p.INDICATOR = ? GROUP BY ALL ORDER BY n DESC", [code])
         return df.astype(object).where(df.notna(), None)
     return memo(("src", rel.id, code), build)
+
+
+def source_kinds(rel: Release, area: str) -> dict[str, str]:
+    """Per indicator: the source kind of an area's latest total value (the value its indicator table shows)."""
+    def build():
+        if not rel._has_source_kind:
+            return {}
+        df = rel.sql("SELECT p.INDICATOR, arg_max(d.source_kind, p.TIME_PERIOD) AS kind FROM preferred_by_area p "
+                     f"JOIN datasets d USING (DATASET_ID) WHERE p.REF_AREA = ? AND {totals_where('p')} "
+                     "AND p.OBS_VALUE IS NOT NULL GROUP BY 1", [area])
+        return dict(zip(df["INDICATOR"], df["kind"], strict=True))
+    return memo(("kinds", rel.id, area), build)
 
 
 def area_indicators(rel: Release, code: str) -> pd.DataFrame:

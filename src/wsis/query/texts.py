@@ -26,7 +26,14 @@ def definition_text(row: dict[str, Any], lang: str) -> dict[str, Any]:
         kind = _gap_kind(code)
         if kind:
             text = catalogue_text("derived_definition", kind, lang, english)
-    return {**row, "definition": text.text, "definition_en": english, "definition_unofficial": text.unofficial}
+    notes = {}
+    for field in ("caveat", "scope"):   # issue 12's caveats and scopes, where the catalogue has one
+        en = row.get(field)
+        if isinstance(en, str) and en:
+            t = catalogue_text(field, code, lang, en)
+            notes |= {field: t.text, f"{field}_lang": t.lang, f"{field}_unofficial": t.unofficial}
+    return {**row, "definition": text.text, "definition_en": english, "definition_unofficial": text.unofficial,
+            **notes}
 
 
 def target_text(target: dict[str, Any] | None, lang: str) -> dict[str, Any] | None:

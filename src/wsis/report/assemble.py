@@ -17,7 +17,7 @@ import pandas as pd
 from wsis import query as data
 from wsis.errors import WsisError
 from wsis.query import Release
-from wsis.report import finance
+from wsis.report import beyond, finance
 from wsis.report.numbers import Fact, decimals_for, source_decimals
 from wsis.report.registry_view import RegistrySnapshot
 
@@ -81,6 +81,7 @@ class Assembler:
         ind = data.indicators(rel)
         self.units = dict(zip(ind["INDICATOR"], ind["unit"], strict=True))
         self.ind = ind
+        self.regions = BREAKDOWNS["region"]
 
     # -- release helpers ---------------------------------------------------------------------------
     def values(self, indicator: str, areas: list[str], dims: dict[str, str] | None = None) -> pd.DataFrame:
@@ -267,6 +268,7 @@ class Assembler:
         members = self.un_members()
         cover = self.coverage_counts()
         world = data.latest_totals(self.rel, "WLD", self.period.end)
+        missing = data.action_line_gaps(self.rel)
         for line in self.fw.action_lines:
             code = line["code"]
 
@@ -284,7 +286,9 @@ class Assembler:
             inis = tagged(self.reg.initiatives)
             coms = tagged(self.reg.commitments)
             maps = [m for m in self.reg.roadmaps if m["code"] == code or m["code"].startswith(code + "-")]
-            out.append({"code": code, "line": line, "indicators": inds,
+            kinds = sorted({k for i in inds for k in beyond.kinds_of(self.rel, i["indicator"])})
+            out.append({"code": code, "line": line, "indicators": inds, "kinds": kinds,
+                        "missing": missing.get(code, []),
                         "initiatives": {"n": len(inis), "new": sum(self.period.contains(i["created_at"]) for i in inis),
                                         "status": dict(sorted(Counter(i["status"] for i in inis).items()))},
                         "commitments": {"n": len(coms),
@@ -336,6 +340,7 @@ class Assembler:
     def build(self) -> dict[str, Any]:
         """Every section's content."""
         return {"headline": self.headline(), "offline": self.offline(), "divides": self.divides(),
+                "beyond": beyond.summarise(self),
                 "gaps": self.gaps(), "progress": self.progress(), "action_lines": self.action_lines(),
                 "finance": finance.summarise(self.reg.commitments, self.rel, self.reg.as_of),
                 "deliverables": self.deliverables(), "methods": self.methods(),

@@ -18,6 +18,7 @@ from wsis.locale import format_number, locale_of, round_to  # noqa: F401 - round
 UNIT_DECIMALS: dict[str, tuple[int, int]] = {
     "PT": (0, 1), "PER_100_POP": (0, 1), "PT_GNI_PC": (1, 1), "PT_INCOME": (1, 1), "USD": (1, 2),
     "PPP_USD": (1, 2), "INDEX": (1, 1), "NUMBER": (0, 0), "PERSONS": (0, 0), "BIT_PER_S": (0, 0),
+    "T": (0, 0), "KG_PER_CAPITA": (1, 2), "MS": (0, 0), "DAYS": (0, 1), "MBIT_PER_S": (1, 1), "YES_NO": (0, 0),
     "COUNT": (0, 0), "MONEY": (0, 0),
 }
 LARGE_UNITS = frozenset({"NUMBER", "PERSONS", "BIT_PER_S", "MONEY"})

@@ -131,6 +131,15 @@ def build_charts(rel: Release, content: dict[str, Any], labels: Labels, w: Wordi
                 out[f"{block['topic']}-{name}"] = pad_svg(charts.bar_chart(rel.id, df, unit, width=420, lang=w.lang))
         if progress:
             progress(f"charts {code}")
+    ai = (content.get("beyond") or {}).get("ai")
+    if ai:  # AI readiness over time: no line joins the years on either side of a series break
+        pts = [(a, r["year"], f.stated) for p in ai["periods"] for r in p["rows"]
+               for a, f in zip(ai["areas"], r["cells"], strict=True) if f is not None]
+        df = pd.DataFrame({"year": [y for _a, y, _v in pts], "value": [v for _a, _y, v in pts],
+                           "series": [labels.area(a) for a, _y, _v in pts], "code": [a for a, _y, _v in pts]})
+        out["ai-trend"] = pad_svg(charts.line_chart(rel.id, df, labels.unit("INDEX"), width=540, height=240,
+                                                    lang=w.lang, breaks=ai["breaks"],
+                                                    break_label=w.raw("ai.break_label")))
     return out
 
 
@@ -147,7 +156,8 @@ def render_html(rel: Release, content: dict[str, Any], meta: dict[str, Any], lan
     html = tpl.render(c=content, m=meta, t=w, lang=lang, dir="rtl" if lang == "ar" else "ltr",
                       css=Markup(css.replace("__FONT__", font)), L=labels, svgs=svgs, counter=Counter(),
                       num=lambda f: num(f, lang), people=lambda f: people(f, w),
-                      fmt=lambda v, d=0: fmt(v, lang, d), Markup=Markup)
+                      fmt=lambda v, d=0: fmt(v, lang, d), Markup=Markup,
+                      kinds_text=lambda ks: w.raw("common.sep").join(w.raw(f"kind.{k}") for k in ks))
     if progress:
         progress("html")
     return html

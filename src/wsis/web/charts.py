@@ -255,11 +255,13 @@ def _line_rows(df: pd.DataFrame) -> list[tuple[str, str, int, float]]:
 
 
 def line_chart(release_id: str, df: pd.DataFrame, y_title: str, target: float | None = None,
-               width: int | None = None, height: int | None = None, lang: str = "en") -> str:
+               width: int | None = None, height: int | None = None, lang: str = "en",
+               breaks: list[int] | tuple[int, ...] = (), break_label: str = "") -> str:
     """Lines over time. ``df`` has columns year, value, series (area names) and, optionally, code (area
     codes, which fix the colours; the series name is used otherwise); an optional 2030 target is a dashed
     rule. ``width=None`` gives the fluid dashboard layout (HTML key + SVG), a number a fixed-size SVG.
-    Numbers are formatted for ``lang``."""
+    Numbers are formatted for ``lang``. ``breaks`` are years a new method starts: no line joins values
+    across one, and a dotted vertical rule labelled ``break_label`` marks it."""
     rows = _line_rows(df)
     if not rows:
         return ""
@@ -312,13 +314,25 @@ def line_chart(release_id: str, df: pd.DataFrame, y_title: str, target: float | 
             parts.append(f'<line x1="0" x2="{fr.x(1)}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="#555" '
                          f'stroke-dasharray="5 4"/>')
         body = []
+        cuts = sorted(b for b in breaks if y0 < b <= y1)
+        for b in cuts:  # the rule sits halfway between the last year of the old method and the first of the new
+            f = fx(b - 0.5)
+            body.append(f'<line x1="{fr.px(f):.1f}" x2="{fr.px(f):.1f}" y1="0" y2="{ph:.1f}" stroke="#333" '
+                        f'stroke-width="2" stroke-dasharray="2 3"{fr.stroke_attrs()}/>')
+            if break_label:
+                # the label runs away from the nearer edge so that it stays inside a 320 px screen
+                parts.append(f'<text x="{fr.x(f)}" y="{ptop - 4:g}" text-anchor="{"start" if f < 0.5 else "end"}">'
+                             f'{escape(break_label)} {b}</text>')
         for c in order:
-            pts = [(fr.px(fx(yr)), sy(v)) for yr, v in sorted(groups[c])]
+            pts_all = sorted(groups[c])
             col, dash = styles[c]
-            if len(pts) > 1:
-                dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-                body.append(f'<path d="{_path(pts)}" fill="none" stroke="{col}" stroke-width="2.5" '
-                            f'stroke-linejoin="round"{dash_attr}{fr.stroke_attrs()}/>')
+            for seg in _segments(pts_all, cuts):
+                pts = [(fr.px(fx(yr)), sy(v)) for yr, v in seg]
+                if len(pts) > 1:
+                    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+                    body.append(f'<path d="{_path(pts)}" fill="none" stroke="{col}" stroke-width="2.5" '
+                                f'stroke-linejoin="round"{dash_attr}{fr.stroke_attrs()}/>')
+            pts = [(fr.px(fx(yr)), sy(v)) for yr, v in pts_all]
             # every point while they are few; on long series only the ends, so that phones do not get a bead chain
             body.append(fr.markers(pts if len(pts) <= 12 else [pts[0], pts[-1]], col))
         parts.append(fr.plot(ptop, ph, "".join(body)))
@@ -326,7 +340,21 @@ def line_chart(release_id: str, df: pd.DataFrame, y_title: str, target: float | 
         svg = fr.open(h) + "".join(parts) + "</svg>"
         return (key_html(items) + svg) if fr.fluid else svg
 
-    return _cached(("line", release_id, rows, y_title, target, width, height, lang), build)
+    return _cached(("line", release_id, rows, y_title, target, width, height, lang, tuple(breaks), break_label),
+                   build)
+
+
+def _segments(pts: list[tuple[int, float]], cuts: list[int]) -> list[list[tuple[int, float]]]:
+    """Split sorted (year, value) points into runs that no series break crosses."""
+    out: list[list[tuple[int, float]]] = [[]]
+    k = 0
+    for yr, v in pts:
+        while k < len(cuts) and yr >= cuts[k]:
+            k += 1
+            if out[-1]:
+                out.append([])
+        out[-1].append((yr, v))
+    return [s for s in out if s]
 
 
 def bar_chart(release_id: str, df: pd.DataFrame, x_title: str, width: int | None = None,

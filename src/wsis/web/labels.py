@@ -26,8 +26,23 @@ UNIT_LABELS = {
     "PT": "Percent", "PER_100_POP": "Per 100 inhabitants", "NUMBER": "Number", "USD": "US dollars",
     "PPP_USD": "PPP dollars", "PT_GNI_PC": "% of monthly GNI per capita", "PT_INCOME": "% of monthly income",
     "BIT_PER_S": "Bits per second", "INDEX": "Index (0-100)", "PERSONS": "Persons",
-    "RATIO": "Ratio", "PP": "Percentage points",
+    "RATIO": "Ratio", "PP": "Percentage points", "MS": "Milliseconds", "DAYS": "Days", "T": "Tonnes",
+    "KG_PER_CAPITA": "Kilograms per person", "MBIT_PER_S": "Megabits per second", "YES_NO": "Yes (1) or no (0)",
 }
+
+# How the values' file relates to its publisher's release (the release's ``source_kind``). First-hand kinds
+# need no word on the page; the others are named wherever their values are shown.
+SOURCE_KIND_LABELS = {
+    "edited-copy": "edited copy of the publisher's file",
+    "pdf-extraction": "values extracted from a PDF by a third party",
+    "transcription": "hand-transcribed secondary source",
+    "transcription-disputed": "hand-transcribed secondary source, disputed method",
+    "derived": "derived from another file of the data mirror",
+    "local": "published by a WSIS Monitor user",
+    "unknown": "source kind not recorded",
+}
+FIRST_HAND = ("copy", "fetched", "computed")
+NONE_RECORDED = "none recorded"   # the release's COMMENT_OBS on a zero that means "no event recorded"
 
 _AGE = re.compile(r"^Y(\d+)T(\d+)$")
 _AGE_GE = re.compile(r"^Y_GE(\d+)$")
@@ -49,3 +64,13 @@ def code_label(code: str, _=lambda s: s) -> str:
 def unit_label(unit: str | None, _=lambda s: s) -> str:
     """A translated unit label."""
     return _(UNIT_LABELS.get(unit or "", unit or ""))
+
+
+def source_kind_label(kind: str | None, _=lambda s: s, comment: str | None = None) -> str | None:
+    """A translated phrase for a source kind that is not first-hand (None for first-hand data); a value whose
+    comment says its method is disputed gets that said too."""
+    if not kind or kind in FIRST_HAND:
+        return None
+    if kind == "transcription" and "disputed" in str(comment or ""):
+        kind = "transcription-disputed"
+    return _(SOURCE_KIND_LABELS.get(kind, SOURCE_KIND_LABELS["unknown"]))

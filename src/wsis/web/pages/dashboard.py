@@ -9,10 +9,10 @@ from fastapi import APIRouter, Depends
 
 from wsis import query as data
 from wsis.errors import WsisError
-from wsis.web import charts
+from wsis.web import beyond, charts
 from wsis.web.deps import Ctx, get_ctx
 from wsis.web.i18n import RTL
-from wsis.web.labels import DIM_LABELS, code_label, unit_label
+from wsis.web.labels import DIM_LABELS, NONE_RECORDED, code_label, source_kind_label, unit_label
 from wsis.web.render import respond
 
 router = APIRouter(include_in_schema=False)
@@ -44,8 +44,10 @@ def chosen_dims(ctx: Ctx) -> dict[str, str]:
     return {d: ctx.request.query_params[d] for d in data.DISAGG if d in ctx.request.query_params}
 
 
-def line_svg(ctx: Ctx, code: str, area_codes: list[str], dims: dict[str, str], unit: str, target=None):
-    """The line chart of an indicator for some areas, plus its table rows (year x area)."""
+def line_svg(ctx: Ctx, code: str, area_codes: list[str], dims: dict[str, str], unit: str, target=None,
+             breaks=()):
+    """The line chart of an indicator for some areas, plus its table rows (year x area); ``breaks`` are the
+    years a new method starts (no line crosses them)."""
     rel = ctx.release
     df = data.series(rel, code, area_codes, dims)
     nm = data.names(rel, ctx.lang)
@@ -54,7 +56,8 @@ def line_svg(ctx: Ctx, code: str, area_codes: list[str], dims: dict[str, str], u
     order = {c: i for i, c in enumerate(area_codes)}  # series in selection order, whatever the language
     df = df.assign(series=df["REF_AREA"].map(lambda c: nm.get(c, c)), code=df["REF_AREA"], year=df["TIME_PERIOD"],
                    value=df["OBS_VALUE"], o=df["REF_AREA"].map(order)).sort_values(["o", "year"])
-    svg = charts.line_chart(rel.id, df, unit_label(unit, ctx._), target=target, lang=ctx.lang)
+    svg = charts.line_chart(rel.id, df, unit_label(unit, ctx._), target=target, lang=ctx.lang, breaks=breaks,
+                            break_label=ctx._("Series break"))
     # the data table: the last 25 years, newest first, one column per area (plain Python: a pandas pivot
     # cost more than the whole chart)
     names = list(dict.fromkeys(df["series"].tolist()))
@@ -90,8 +93,10 @@ def home(ctx: Ctx = Depends(get_ctx)):
     ctx_dict = {"gaps": rows, "chart": chart, "chart_rows": chart_rows or [],
                 "chart_title": _("Individuals using the Internet, by group (%)"),
                 "chart_desc": _("Latest year available for each group; high-income economies are far ahead of the least developed countries."),
-                "n_ind": len(inds), "n_countries": int((data.areas(rel)["kind"] == "country").sum())}
-    return respond(ctx, "home.html", title, ctx_dict, data={"gaps": rows, "internet_use_by_group": chart_rows},
+                "n_ind": len(inds), "n_countries": int((data.areas(rel)["kind"] == "country").sum()),
+                "beyond": beyond.home_rows(ctx)}
+    return respond(ctx, "home.html", title, ctx_dict, data={"gaps": rows, "internet_use_by_group": chart_rows,
+                                                             "beyond_connectivity": ctx_dict["beyond"]},
                    table=pd.DataFrame(rows), name="headline-gaps")
 
 
@@ -129,7 +134,8 @@ def indicator_page(code: str, ctx: Ctx = Depends(get_ctx)):
             tval = float(target.get("target", target.get("value")))
         except (TypeError, ValueError):
             tval = None
-    line, line_areas, line_rows = line_svg(ctx, code, area_codes, dims, ind["unit"], tval)
+    breaks = list(ind.get("breaks") or [])
+    line, line_areas, line_rows = line_svg(ctx, code, area_codes, dims, ind["unit"], tval, breaks)
     # Countries with a value per year, for the selected breakdown (groups and sub-series not counted).
     years_df = data.country_years(rel, code, dims)
     years = [int(y) for y in years_df["y"]][::-1][:30]
@@ -157,13 +163,12 @@ def indicator_page(code: str, ctx: Ctx = Depends(get_ctx)):
     status = {}
     if prog is not None and not prog.empty and "category" in prog.columns:
         status = dict(zip(prog["area"], prog["category"], strict=False))
-    table = sorted(({"code": a, "name": nm.get(a, a), "year": int(y), "value": float(v),
-                     "status": _(str(status[a])) if a in status else None}
-                    for a, y, v in zip(in_year.get("REF_AREA", []), in_year.get("TIME_PERIOD", []),
-                                       in_year.get("OBS_VALUE", []), strict=False) if a in m49 and pd.notna(v)),
-                   key=lambda r: r["name"])
+    table = sorted(value_rows(ctx, in_year, nm, status, m49), key=lambda r: r["name"])
+    kinds = sorted({r["kind"] for r in table if r["kind"]})
     sdg = ctx.frameworks.sdg_title(ind["sdg"], ctx.lang) if ind.get("sdg") else None
-    sources = data.sources_of(rel, code).to_dict(orient="records")
+    sources = [{**s, "kind": source_kind_label(s.get("source_kind"), _,
+                                                "disputed" if "disputed" in str(ind.get("caveat") or "") else None)}
+               for s in data.sources_of(rel, code).to_dict(orient="records")]
     vals = data.dim_values(rel, code)
     dim_sel = [(d, vals[d]) for d in data.DISAGG if len(vals.get(d, [])) > 1]
     title = ind["name"]
@@ -178,10 +183,25 @@ def indicator_page(code: str, ctx: Ctx = Depends(get_ctx)):
         "map_desc": _("World map shaded by value; grey means no data.") + " " + _("The table below lists every value."),
         "table": table, "progress_available": bool(status), "sdg": sdg,
         "target": data.target_text(target, ctx.lang), "unit_name": unit, "sources": sources,
+        "breaks": breaks, "kinds": kinds, "kind_column": len({r["kind"] for r in table}) > 1,
     }
     out = {"indicator": ind, "selection": dims, "areas": area_codes, "year": year, "values": table,
            "series": data.series(rel, code, area_codes, dims), "sources": sources, "target": target}
     return respond(ctx, "indicator.html", title, ctx_dict, data=out, table=pd.DataFrame(table), name=code)
+
+
+def value_rows(ctx: Ctx, df: pd.DataFrame, nm: dict, status: dict, keep) -> list[dict]:
+    """Table rows (country, year, value, progress, source kind, "none recorded") of latest values."""
+    _ = ctx._
+    if df.empty:
+        return []
+    kinds = df["source_kind"] if "source_kind" in df.columns else [None] * len(df)
+    notes = df["COMMENT_OBS"] if "COMMENT_OBS" in df.columns else [None] * len(df)
+    return [{"code": a, "name": nm.get(a, a), "year": int(y), "value": float(v),
+             "status": _(str(status[a])) if a in status else None,
+             "kind": source_kind_label(k, _, c), "none": c == NONE_RECORDED and float(v) == 0}
+            for a, y, v, k, c in zip(df["REF_AREA"], df["TIME_PERIOD"], df["OBS_VALUE"], kinds, notes, strict=True)
+            if a in keep and pd.notna(v)]
 
 
 @router.get("/compare")

@@ -40,7 +40,8 @@ def action_line_detail(ctx: Ctx, code: str) -> dict:
                                "value": None if w is None else float(w["value"]),
                                "year": None if w is None else int(w["year"])})
     initiatives, commitments = registry_entries(ctx.settings, "action_line", code)
-    return {"al": al, "sdgs": sdgs, "gdc": gdc, "paras": paras, "indicators": indicators,
+    missing = data.action_line_gaps(rel).get(base, [])
+    return {"al": al, "sdgs": sdgs, "gdc": gdc, "paras": paras, "indicators": indicators, "missing": missing,
             "initiatives": initiatives, "commitments": commitments}
 
 
@@ -78,6 +79,7 @@ def outcome(ctx: Ctx = Depends(get_ctx)):
     paras = [data.paragraph_text(p, ctx.lang) for p in fw.paragraphs]
     ctx_dict = {"doc": {**fw.document, "title": title.text}, "paras": paras,
                 "deliverables": [data.deliverable_text(d, ctx.lang) for d in fw.deliverables],
+                "links": data.outcome_links(ctx.release, ctx.lang),
                 "unofficial": title.unofficial or any(p["unofficial"] for p in paras)}
     return respond(ctx, "outcome.html", ctx._("The WSIS+20 outcome document"), ctx_dict,
                    data={"document": fw.document, "paragraphs": fw.paragraphs, "deliverables": fw.deliverables},

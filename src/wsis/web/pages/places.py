@@ -7,9 +7,9 @@ from fastapi import APIRouter, Depends
 
 from wsis import query as data
 from wsis.errors import WsisError
-from wsis.web import charts
+from wsis.web import beyond, charts
 from wsis.web.deps import Ctx, get_ctx, registry_entries
-from wsis.web.labels import unit_label
+from wsis.web.labels import source_kind_label, unit_label
 from wsis.web.render import respond
 
 router = APIRouter(include_in_schema=False)
@@ -53,9 +53,12 @@ def area_page(iso3: str, ctx: Ctx = Depends(get_ctx)):
     status = {}
     if prog is not None and not prog.empty and "category" in prog.columns:
         status = dict(zip(prog["indicator"], prog["category"], strict=False))
+    kinds = data.source_kinds(rel, iso3)
     rows = []
     for r in own.to_dict(orient="records"):
         code = r["INDICATOR"]
+        caveat = inds["caveat"].get(code) if "caveat" in inds.columns else None  # "... disputed method"
+        kind = source_kind_label(kinds.get(code), _, caveat)
 
         def gap(ref: pd.DataFrame, code: str = code, r: dict = r):
             if inds["unit"].get(code) not in GAP_UNITS or ref.empty or code not in ref.index:
@@ -64,7 +67,7 @@ def area_page(iso3: str, ctx: Ctx = Depends(get_ctx)):
                 return None
             return float(r["value"]) - float(ref.loc[code, "value"])
         rows.append({**r, "name": ind_names.get(code, code), "gap_world": gap(world), "gap_income": gap(incdf),
-                     "status": _(str(status[code])) if code in status else None})
+                     "status": _(str(status[code])) if code in status else None, "kind": kind or None})
     line = None
     if "IT_USE_ii99" in inds.index:
         codes = [iso3, "WLD"] + ([inc] if inc else [])
@@ -79,8 +82,9 @@ def area_page(iso3: str, ctx: Ctx = Depends(get_ctx)):
     ctx_dict = {"code": iso3, "rows": rows, "groups": [{"code": g, "name": nm.get(g, g)} for g in grps],
                 "line": line, "line_title": _("Individuals using the Internet") + f": {name}",
                 "line_desc": _("Compared with the world and the income group; the indicator table below gives every value."),
-                "progress_available": bool(status), "initiatives": registry_entries(ctx.settings, "country", iso3, commitments=False)[0]}
-    return respond(ctx, "area.html", name, ctx_dict, data={"area": row, "groups": grps, "indicators": rows},
+                "progress_available": bool(status), "beyond": beyond.area_rows(ctx, iso3), "initiatives": registry_entries(ctx.settings, "country", iso3, commitments=False)[0]}
+    return respond(ctx, "area.html", name, ctx_dict, data={"area": row, "groups": grps, "indicators": rows,
+                                                                  "beyond_connectivity": ctx_dict["beyond"]},
                    table=pd.DataFrame(rows), name=iso3)
 
 
