@@ -182,7 +182,7 @@ def test_stata_spss_missing_codes_and_value_labels(tmp_path) -> None:
 def test_late_non_utf8_byte_names_the_row_and_the_fix(tmp_path) -> None:
     """Detection reads only the first 256 KiB; a Latin-1 accent after that is one clear error, not a crash."""
     d = pd.read_csv(DATA / "household_r.csv").drop(columns=["region", "region_na"])
-    big = pd.concat([d] * 3, ignore_index=True)
+    big = pd.concat([d] * 3, ignore_index=True).copy()
     big["place"] = "Plaine"
     big.loc[len(big) - 1, "place"] = "Île"
     p = tmp_path / "late.csv"
