@@ -114,10 +114,14 @@ def _check(release, fig: dict, spec: dict | None, registry_counts: dict | None =
         "qualifier": fig.get("qualifier", ""), "stated_year": fig.get("year") or "", "dataset": "", "why": ""}
     if spec is None:
         return row | {"indicator": "", "area": "", "why": "not tracked: no matching indicator in the catalogue"}
-    if spec.get("registry") and registry_counts and spec["registry"] in registry_counts:
-        return row | _registry_row(fig, registry_counts[spec["registry"]])
+    count = (registry_counts or {}).get(spec.get("registry", ""))
+    if count and count.get("count"):
+        return row | _registry_row(fig, count)
     if spec.get("not_measurable"):
-        return row | {"indicator": "", "area": "", "why": "not measurable from the release: " + spec["not_measurable"]}
+        why = "not measurable from the release: " + spec["not_measurable"]
+        if count is not None:  # a registry with no approved, active forum yet is no measurement either
+            why += f"; the registry lists no active IGF initiative as of {count['as_of']}"
+        return row | {"indicator": "", "area": "", "why": why}
     ind, area = spec["indicator"], spec["area"]
     sex, urb = spec.get("SEX", "_T"), spec.get("URBANISATION", "_T")
     row |= {"indicator": ind + (f" [SEX={sex}]" if sex != "_T" else "") + (f" [URBANISATION={urb}]"

@@ -4,7 +4,9 @@ THE NAMES ARE SYNTHETIC ("Synthetic national IGF 017 (KEN)"): they are made up f
 IGF Secretariat's list of NRIs. Countries are real ISO 3166 alpha-3 codes so that the rows pass the
 registry's vocabulary check.
 
-    python tests/registry/scripts/make_igf_csv.py OUT.csv [N] [--bad-row K]
+    python tests/registry/scripts/make_igf_csv.py OUT.csv [N] [--bad-row K] [--countries KEN,GHA,...]
+
+``--countries`` draws the national forums' countries from that list (a small test release knows only a few).
 """
 
 from __future__ import annotations
@@ -26,15 +28,18 @@ REGIONS = (("African", "DZA;EGY;KEN;NGA;ZAF"), ("Asia Pacific", "AUS;IND;JPN;PHL
 COLUMNS = ("name", "scope", "countries", "year_founded", "status", "website")
 
 
-def rows(n: int = 200) -> list[dict[str, str]]:
+def rows(n: int = 200, countries: tuple[str, ...] | None = None) -> list[dict[str, str]]:
     """``n`` synthetic rows: mostly national (one per country), every tenth regional; every 25th inactive."""
+    pool = countries or COUNTRIES
     out = []
     for i in range(n):
         if i % 10 == 9:
             region, countries = REGIONS[(i // 10) % len(REGIONS)]
+            if pool is not COUNTRIES:
+                countries = ";".join(pool[:5])
             name, scope = f"Synthetic {region} regional IGF {i:03d}", "regional"
         else:
-            countries = COUNTRIES[i % len(COUNTRIES)]
+            countries = pool[i % len(pool)]
             name, scope = f"Synthetic national IGF {i:03d} ({countries})", "national"
         out.append({"name": name, "scope": scope, "countries": countries, "year_founded": str(2006 + i % 19),
                     "status": "inactive" if i % 25 == 24 else "active",
@@ -42,9 +47,9 @@ def rows(n: int = 200) -> list[dict[str, str]]:
     return out
 
 
-def write(path: Path, n: int = 200, bad_row: int | None = None) -> Path:
+def write(path: Path, n: int = 200, bad_row: int | None = None, countries: tuple[str, ...] | None = None) -> Path:
     """Write the CSV; with ``bad_row`` (1-based data row), that row gets a scope the registry refuses."""
-    data = rows(n)
+    data = rows(n, countries)
     if bad_row is not None:
         data[bad_row - 1]["scope"] = "continental"
     with Path(path).open("w", encoding="utf-8", newline="") as fh:
@@ -56,6 +61,8 @@ def write(path: Path, n: int = 200, bad_row: int | None = None) -> Path:
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    bad = int(args[args.index("--bad-row") + 1]) if "--bad-row" in args else None
-    pos = [a for i, a in enumerate(args) if a != "--bad-row" and (i == 0 or args[i - 1] != "--bad-row")]
-    write(Path(pos[0]), int(pos[1]) if len(pos) > 1 else 200, bad)
+    opts = {flag: args[args.index(flag) + 1] for flag in ("--bad-row", "--countries") if flag in args}
+    pos = [a for i, a in enumerate(args) if not a.startswith("--") and (i == 0 or not args[i - 1].startswith("--"))]
+    pool = tuple(opts["--countries"].split(",")) if "--countries" in opts else None
+    write(Path(pos[0]), int(pos[1]) if len(pos) > 1 else 200,
+          int(opts["--bad-row"]) if "--bad-row" in opts else None, pool)
