@@ -139,3 +139,46 @@ def test_api_submit_moderate_count_export_import(client, users, reg, tmp_path):
     assert client.get("/api/v1/registry/igf/forums?pending=true").status_code == 401
     csv_text = client.get("/api/v1/registry/igf/forums.csv").text
     assert [r["name"] for r in csv.DictReader(io.StringIO(csv_text))] == ["Synthetic West African IGF"]
+
+
+def test_pages_in_french_and_arabic(app, reg, users):
+    import re
+
+    from fastapi.testclient import TestClient
+    from tests.registry.test_web_form import _login
+
+    def csrf(page: str) -> str:
+        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    with TestClient(app) as alice:
+        _login(alice, "alice@example.org")
+        form = alice.get("/registry/igf/submit?lang=fr")
+        assert form.status_code == 200 and "Soumettre une initiative du FGI" in form.text
+        fields = {"csrf_token": csrf(form.text), "ui": "fr", "name": "FGI Sénégal", "scope": "national",
+                  "countries": ["SEN"], "year_founded": "2010", "status": "active", "website": "https://fgi.sn/"}
+        bad = alice.post("/registry/igf/submit", data=fields | {"countries": ["SEN", "GMB"]})
+        assert bad.status_code == 422 and 'href="#f-countries"' in bad.text
+        ok = alice.post("/registry/igf/submit", data=fields)
+        assert ok.status_code == 201 and "FGI Sénégal" in ok.text
+        out = alice.post("/registry/igf/outputs/submit",
+                         data={"csrf_token": csrf(form.text), "ui": "fr", "title": "Messages de Riyad", "kind": "messages",
+                               "year": "2024", "body": "FGI", "link": "https://www.intgovforum.org/"})
+        assert out.status_code == 201
+    (fid,) = [f["id"] for f in igf.list_forums(reg, users["mod"][1], pending=True)["items"]]
+    (oid,) = [o["id"] for o in igf.list_outputs(reg, users["mod"][1], pending=True)["items"]]
+    igf.moderate_forum(reg, users["mod"][1], fid, APPROVE)
+    igf.moderate_output(reg, users["mod"][1], oid, APPROVE)
+    with TestClient(app) as anon:
+        page = anon.get("/registry/igf/?lang=fr")
+        assert page.status_code == 200 and "FGI Sénégal" in page.text and "Sénégal" in page.text
+        assert "initiatives actives dans le registre" in page.text and "plus de 170" in page.text
+        detail = anon.get(f"/registry/igf/forums/{fid}?lang=ar")
+        assert 'dir="rtl"' in detail.text and "سنة التأسيس" in detail.text and "2010" in detail.text
+        outputs = anon.get("/registry/igf/outputs?lang=fr")
+        assert "Messages de Riyad" in outputs.text and "Productions du FGI" in outputs.text
+        one = anon.get(f"/registry/igf/outputs/{oid}?lang=fr")
+        assert "Signaler une reprise" in one.text
+        refused = anon.post(f"/registry/igf/outputs/{oid}/uptake",
+                            data={"csrf_token": csrf(one.text), "ui": "fr", "used_by": "CSTD",
+                                  "used_by_kind": "un_process", "link": "https://unctad.org/cstd"})
+        assert refused.status_code in (401, 403)

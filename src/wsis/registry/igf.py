@@ -20,8 +20,16 @@ from sqlalchemy.orm import Session
 
 from wsis.errors import WsisError
 from wsis.registry.cells import neutralise_row, restore
-from wsis.registry.common import check_four_eyes, check_links, iso, not_found, plain_text, record, required_text, \
-    vocabulary
+from wsis.registry.common import (
+    check_four_eyes,
+    check_links,
+    iso,
+    not_found,
+    plain_text,
+    record,
+    required_text,
+    vocabulary,
+)
 from wsis.registry.db import Registry
 from wsis.registry.models import IGF_OUTPUT_KINDS, IGF_SCOPES, IgfForum, IgfOutput, IgfUptake, utcnow
 from wsis.registry.policy import ANONYMOUS, Actor, require

@@ -15,13 +15,7 @@ import csv
 import sys
 from pathlib import Path
 
-COUNTRIES = ("AFG ALB DZA AGO ARG ARM AUS AUT AZE BGD BEL BEN BTN BOL BIH BWA BRA BGR BFA BDI CPV KHM CMR CAN "
-             "CAF TCD CHL CHN COL COM COG CRI CIV HRV CUB CYP CZE COD DNK DJI DOM ECU EGY SLV GNQ ERI EST SWZ "
-             "ETH FJI FIN FRA GAB GMB GEO DEU GHA GRC GTM GIN GNB GUY HTI HND HUN ISL IND IDN IRN IRQ IRL ISR "
-             "ITA JAM JPN JOR KAZ KEN KIR KWT KGZ LAO LVA LBN LSO LBR LBY LTU LUX MDG MWI MYS MDV MLI MLT MRT "
-             "MUS MEX MNG MNE MAR MOZ MMR NAM NPL NLD NZL NIC NER NGA MKD NOR OMN PAK PAN PNG PRY PER PHL POL "
-             "PRT QAT KOR MDA ROU RUS RWA WSM SEN SRB SLE SGP SVK SVN SLB SOM ZAF SSD ESP LKA SDN SUR SWE CHE "
-             "SYR TJK THA TLS TGO TON TTO TUN TUR TKM UGA UKR ARE GBR TZA USA URY UZB VUT VEN VNM YEM ZMB ZWE").split()
+COUNTRIES = ["AFG", "ALB", "DZA", "AGO", "ARG", "ARM", "AUS", "AUT", "AZE", "BGD", "BEL", "BEN", "BTN", "BOL", "BIH", "BWA", "BRA", "BGR", "BFA", "BDI", "CPV", "KHM", "CMR", "CAN", "CAF", "TCD", "CHL", "CHN", "COL", "COM", "COG", "CRI", "CIV", "HRV", "CUB", "CYP", "CZE", "COD", "DNK", "DJI", "DOM", "ECU", "EGY", "SLV", "GNQ", "ERI", "EST", "SWZ", "ETH", "FJI", "FIN", "FRA", "GAB", "GMB", "GEO", "DEU", "GHA", "GRC", "GTM", "GIN", "GNB", "GUY", "HTI", "HND", "HUN", "ISL", "IND", "IDN", "IRN", "IRQ", "IRL", "ISR", "ITA", "JAM", "JPN", "JOR", "KAZ", "KEN", "KIR", "KWT", "KGZ", "LAO", "LVA", "LBN", "LSO", "LBR", "LBY", "LTU", "LUX", "MDG", "MWI", "MYS", "MDV", "MLI", "MLT", "MRT", "MUS", "MEX", "MNG", "MNE", "MAR", "MOZ", "MMR", "NAM", "NPL", "NLD", "NZL", "NIC", "NER", "NGA", "MKD", "NOR", "OMN", "PAK", "PAN", "PNG", "PRY", "PER", "PHL", "POL", "PRT", "QAT", "KOR", "MDA", "ROU", "RUS", "RWA", "WSM", "SEN", "SRB", "SLE", "SGP", "SVK", "SVN", "SLB", "SOM", "ZAF", "SSD", "ESP", "LKA", "SDN", "SUR", "SWE", "CHE", "SYR", "TJK", "THA", "TLS", "TGO", "TON", "TTO", "TUN", "TUR", "TKM", "UGA", "UKR", "ARE", "GBR", "TZA", "USA", "URY", "UZB", "VUT", "VEN", "VNM", "YEM", "ZMB", "ZWE"]
 REGIONS = (("African", "DZA;EGY;KEN;NGA;ZAF"), ("Asia Pacific", "AUS;IND;JPN;PHL;THA"),
            ("Latin American and Caribbean", "ARG;BRA;CHL;MEX;PER"), ("European", "DEU;FRA;ITA;POL;ESP"),
            ("Arab", "EGY;JOR;LBN;MAR;TUN"))
