@@ -12,8 +12,8 @@ import sys
 
 import pandas as pd
 import pytest
-
 from wsis.build import build_release
+
 from wsis.cli.output import emit
 from wsis.settings import Settings
 
