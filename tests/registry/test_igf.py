@@ -182,3 +182,44 @@ def test_pages_in_french_and_arabic(app, reg, users):
                             data={"csrf_token": csrf(one.text), "ui": "fr", "used_by": "CSTD",
                                   "used_by_kind": "un_process", "link": "https://unctad.org/cstd"})
         assert refused.status_code in (401, 403)
+
+
+def test_migration_0003_igf_up_and_down(tmp_path):
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from tests.security.test_workflow import _alembic
+    from wsis.registry.db import Registry
+
+    reg = Registry(f"sqlite:///{tmp_path / 'r.sqlite'}")
+    try:
+        _alembic(reg, command.upgrade, "0002_security")
+        assert not inspect(reg.engine).has_table("igf_forums")
+        reg.migrate()
+        with reg.engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003_igf"
+        assert {"igf_forums", "igf_outputs", "igf_uptakes"} <= set(inspect(reg.engine).get_table_names())
+        _alembic(reg, command.downgrade, "0002_security")
+        assert not inspect(reg.engine).has_table("igf_uptakes")
+        assert inspect(reg.engine).has_table("initiatives")
+    finally:
+        reg.dispose()
+
+
+def test_spreadsheet_saved_files(reg, users, tmp_path):
+    # Excel "CSV UTF-8": BOM, CRLF, every field quoted; a French-locale Excel: ';' separated, header in capitals
+    excel = tmp_path / "excel.csv"
+    excel.write_bytes('\ufeff"name","scope","countries","year_founded","status","website"\r\n'
+                      '"Forum de l\'Internet, Bénin","national","BEN","2012","active",""\r\n'.encode())
+    assert igf.import_csv(reg, SYSTEM, excel, "forums", approve=True)["imported"] == 1
+    fr = tmp_path / "excel-fr.csv"
+    fr.write_bytes("Name ;Scope;Countries\r\nFGI Côte d'Ivoire;national;CIV\r\nFGI Afrique de l'Ouest;regional;"
+                   '"CIV;SEN;GHA"\r\n'.encode())
+    assert igf.import_csv(reg, SYSTEM, fr, "forums", approve=True)["imported"] == 2
+    names = {f["name"]: f["countries"] for f in igf.list_forums(reg)["items"]}
+    assert names["FGI Afrique de l'Ouest"] == ["CIV", "SEN", "GHA"] and "Forum de l'Internet, Bénin" in names
+    cp = tmp_path / "excel-1252.csv"
+    cp.write_bytes("name;scope;countries\r\nFGI Côte d'Ivoire;national;CIV\r\n".encode("cp1252"))
+    with pytest.raises(WsisError) as exc:
+        igf.import_csv(reg, SYSTEM, cp, "forums")
+    assert "UTF-8" in str(exc.value) and str(exc.value).count("\n") == 0

@@ -345,7 +345,12 @@ def export_csv(reg: Registry, kind: str) -> str:
 
 def _parse(text: str, filename: str, kind: str) -> list[tuple[int, Strict]]:
     model, columns = (ForumIn, FORUM_COLUMNS) if kind == "forums" else (OutputIn, OUTPUT_COLUMNS)
-    reader = csv.DictReader(io.StringIO(text))
+    first = text.split("\n", 1)[0]
+    # a spreadsheet saved in a locale whose decimal sign is the comma separates fields with ';'
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    if reader.fieldnames:
+        reader.fieldnames = [(h or "").strip().lower() for h in reader.fieldnames]
     header = [h for h in (reader.fieldnames or []) if h != "id" and h != "uptake"]
     required = ("name", "scope") if kind == "forums" else ("title", "kind", "year")
     for col in required:
