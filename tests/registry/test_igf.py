@@ -187,8 +187,8 @@ def test_pages_in_french_and_arabic(app, reg, users):
 def test_migration_0003_igf_up_and_down(tmp_path):
     from alembic import command
     from sqlalchemy import inspect, text
-
     from tests.security.test_workflow import _alembic
+
     from wsis.registry.db import Registry
 
     reg = Registry(f"sqlite:///{tmp_path / 'r.sqlite'}")
