@@ -72,3 +72,41 @@ def test_para_97_forums_are_listed_as_not_measurable(cli_home, settings):
     assert row.why.startswith("not measurable from the release") and "IGF" in row.why and pd.isna(row.release_value)
     res = _run("figures", "--format", "csv")
     assert res.exit_code == 0 and "not measurable from the release" in res.output
+
+
+def test_para_97_shows_the_registry_count_after_an_igf_import(cli_home, settings, tmp_path, monkeypatch):
+    # the acceptance path: a CSV of 200 synthetic IGF initiatives, imported by the CLI, sets the registry's
+    # count of active forums beside para 97's "more than 170"; a bad row in the same file imports nothing
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from wsis.settings import get_settings
+
+    monkeypatch.setenv("WSIS_REGISTRY_URL", f"sqlite:///{tmp_path / 'registry.sqlite'}")
+    monkeypatch.setenv("WSIS_REGISTRY_PASSWORD", "correct-horse-battery")
+    get_settings.cache_clear()
+    script = Path(__file__).parents[1] / "registry" / "scripts" / "make_igf_csv.py"
+    from wsis import query
+
+    rel, _ = cli_home
+    pool = ",".join(sorted(query.un_countries(rel)))  # the tiny release knows only a few countries
+    good, bad = tmp_path / "igf.csv", tmp_path / "igf-bad.csv"
+    subprocess.run([sys.executable, str(script), str(good), "--countries", pool], check=True)
+    subprocess.run([sys.executable, str(script), str(bad), "--bad-row", "200", "--countries", pool], check=True)
+    assert _run("registry", "init").exit_code == 0
+    assert _run("registry", "user", "add", "ops@example.org", "--role", "admin").exit_code == 0
+    res = _run("registry", "import", str(bad), "--as", "ops@example.org", "--kind", "igf-forums", "--approve")
+    assert res.exit_code != 0 and "row 201" in str(res.exception) and "scope" in str(res.exception)
+    res = _run("figures", "--format", "json")
+    (row,) = [r for r in json.loads(res.output) if r["para"] == 97]
+    assert row["why"].startswith("not measurable")  # the bad file imported nothing
+    res = _run("registry", "import", str(good), "--as", "ops@example.org", "--kind", "igf-forums", "--approve")
+    assert res.exit_code == 0, res.output
+    active = sum(r["status"] == "active" for r in csv.DictReader(good.open(encoding="utf-8")))
+    res = _run("figures", "--format", "json")
+    (row,) = [r for r in json.loads(res.output) if r["para"] == 97]
+    assert row["stated_value"] == 170 and row["release_value"] == active and row["difference"] == active - 170
+    assert "as of" in row["why"] and "coverage" in row["why"] and "countries covered" in row["why"]
+    res = _run("figures")
+    assert res.exit_code == 0 and str(active) in res.output

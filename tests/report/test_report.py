@@ -132,12 +132,23 @@ def test_bad_parameters_are_errors(report_settings, tmp_path):
     assert not any(tmp_path.iterdir())
 
 
-def test_uninitialised_registry_is_an_error(report_settings, tmp_path):
-    settings = report_settings.model_copy(update={"registry_url": f"sqlite:///{tmp_path / 'empty.sqlite'}"})
-    with pytest.raises(WsisError) as exc:
-        build_report("2024-2025", "en", "html", tmp_path / "out", settings=settings)
-    assert "registry init" in (exc.value.hint or "")
-    assert not (tmp_path / "out").exists()
+def test_absent_registry_is_created_with_its_reference_rows(report_settings, tmp_path):
+    # a fresh home: no `wsis registry init`; the report creates the registry empty, seeded, and builds
+    db = tmp_path / "fresh" / "registry.sqlite"
+    settings = report_settings.model_copy(update={"registry_url": f"sqlite:///{db}"})
+    rec = build_report("2024-2025", "en", "html", tmp_path / "out", settings=settings)
+    page = (tmp_path / "out" / "wsis-report-2024-2025-en.html").read_text(encoding="utf-8")
+    assert "wsis-report-2024-2025-en.html" in rec["files"] and db.exists()
+    from wsis.registry.db import Registry
+    from wsis.registry.tracking import deliverables, roadmaps
+
+    reg = Registry(settings.registry_db_url, settings)
+    try:
+        dels, maps = deliverables(reg), roadmaps(reg)
+    finally:
+        reg.dispose()
+    assert len(dels) >= 20 and len(maps) >= 11
+    assert dels[0]["title"] and html.escape(dels[0]["title"], quote=False) in page
 
 
 def test_cli_bad_period_exits_2(report_settings, monkeypatch, tmp_path):

@@ -54,8 +54,27 @@ def figures(fmt: str = typer.Option("table", "--format", help="table | csv | jso
     from wsis.compute.figures import fact_check
     from wsis.settings import get_settings
 
-    _emit(fact_check(_release(release), get_settings().data_dir), fmt, "Outcome document figures",
-          FIGURES_ESSENTIAL, wide)
+    settings = get_settings()
+    _emit(fact_check(_release(release), settings.data_dir, registry_counts=_registry_counts(settings)), fmt,
+          "Outcome document figures", FIGURES_ESSENTIAL, wide)
+
+
+def _registry_counts(settings) -> dict[str, dict] | None:
+    """The registry's counts that outcome-document figures are compared with; None when it has no IGF table."""
+    from sqlalchemy import inspect
+
+    from wsis.registry.db import get_registry
+    from wsis.registry.igf import forum_count
+
+    if settings.registry_url is None and not (settings.home / "registry.sqlite").exists():
+        return None  # no registry yet: do not create one just to count
+    reg = get_registry(settings)
+    try:
+        if not inspect(reg.engine).has_table("igf_forums"):
+            return None
+        return {"igf_forums": forum_count(reg)}
+    except Exception:  # noqa: BLE001 - an unreadable registry leaves the figure "not measurable", as before
+        return None
 
 
 def validate_aggregates(impute: str = typer.Option("interpolate", help="none | interpolate | nearest | both"),

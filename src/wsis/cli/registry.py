@@ -100,8 +100,9 @@ def user_tokens(email: str,
 
 @registry_app.command("import")
 def import_(csv_path: Path, as_user: str = typer.Option(..., "--as", help="e-mail of the owning account"),
-            approve: bool = typer.Option(False, help="publish the rows at once")) -> None:
-    """Import a CSV of initiatives: every row is validated; all rows or none are written."""
+            approve: bool = typer.Option(False, help="publish the rows at once"),
+            kind: str = typer.Option("initiatives", help="initiatives | igf-forums | igf-outputs")) -> None:
+    """Import a CSV of initiatives (or IGF forums/outputs): every row is validated; all rows or none are written."""
     from sqlalchemy import select
 
     from wsis.errors import WsisError
@@ -116,7 +117,15 @@ def import_(csv_path: Path, as_user: str = typer.Option(..., "--as", help="e-mai
         raise WsisError("not-found", f"no account {as_user}", column="--as", expected="an existing e-mail")
     # The CLI is the trusted operator on the server: it acts as the system, owning rows as that account.
     actor = Actor(user_id=user.id, role="admin", scopes=_system().scopes, via="system")
-    res = import_csv(reg, actor, csv_path, approve=approve)
+    if kind in ("igf-forums", "igf-outputs"):
+        from wsis.registry.igf import import_csv as import_igf
+
+        res = import_igf(reg, actor, csv_path, kind.removeprefix("igf-"), approve=approve)
+    elif kind == "initiatives":
+        res = import_csv(reg, actor, csv_path, approve=approve)
+    else:
+        raise WsisError("bad-parameter", f"--kind {kind[:30]!r}", column="--kind",
+                        expected="initiatives, igf-forums or igf-outputs")
     typer.echo(json.dumps({k: v for k, v in res.items() if k != "ids"} | {"first_id": (res["ids"] or [None])[0]}))
 
 

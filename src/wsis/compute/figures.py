@@ -43,7 +43,8 @@ FIGURE_MAP: dict[tuple[int, str], dict] = {
         {"indicator": "IT_MOB_OWN", "area": "WLD", "SEX": "M",
          "note": "the release has mobile-phone ownership (SDG 5.b.1), the document cites use"},
     (97, "National, regional and youth IGF initiatives"):
-        {"not_measurable": "a count of IGF national, regional and youth initiatives (NRIs) kept by the IGF "
+        {"registry": "igf_forums",
+         "not_measurable": "a count of IGF national, regional and youth initiatives (NRIs) kept by the IGF "
                            "Secretariat, not a country statistic: no provider publishes it as data, the data "
                            "mirror holds no NRI file (README section 7.8) and no catalogue series measures it"},
     (22, "Internet use, women"): {"indicator": "IT_USE_ii99", "area": "WLD", "SEX": "F"},
@@ -93,15 +94,34 @@ def _best_unpublished_year(release, indicator, group, sex, urb, year) -> tuple[i
     return best
 
 
-def _check(release, fig: dict, spec: dict | None) -> dict:
+def _registry_row(fig: dict, count: dict) -> dict:
+    """A figure compared with a count the registry keeps (passed in by the caller: compute reads no registry)."""
+    scopes = ", ".join(f"{n} {s}" for s, n in count.get("by_scope", {}).items() if n)
+    why = (f"registry count, not a release statistic: {count['count']} active IGF initiatives approved in the "
+           f"registry as of {count['as_of']} ({scopes or 'none'}; {count.get('countries', 0)} countries covered"
+           f"; {count.get('inactive', 0)} inactive not counted); coverage: only the initiatives registered and "
+           f"approved so far, not the IGF Secretariat's list")
+    year = int(count["as_of"][:4])
+    return {"indicator": "registry:igf_forums", "area": "WLD", "release_value": float(count["count"]),
+            "release_year": year, "difference": float(count["count"]) - float(fig["value"]),
+            "dataset": f"registry igf_forums ({count['as_of']})", "why": why}
+
+
+def _check(release, fig: dict, spec: dict | None, registry_counts: dict | None = None) -> dict:
     year = int(fig.get("year") or DEFAULT_YEAR)
     row = dict.fromkeys(COLUMNS, np.nan) | {
         "para": fig["para"], "figure": fig["indicator"], "stated_value": fig["value"], "unit": fig.get("unit"),
         "qualifier": fig.get("qualifier", ""), "stated_year": fig.get("year") or "", "dataset": "", "why": ""}
     if spec is None:
         return row | {"indicator": "", "area": "", "why": "not tracked: no matching indicator in the catalogue"}
+    count = (registry_counts or {}).get(spec.get("registry", ""))
+    if count and count.get("count"):
+        return row | _registry_row(fig, count)
     if spec.get("not_measurable"):
-        return row | {"indicator": "", "area": "", "why": "not measurable from the release: " + spec["not_measurable"]}
+        why = "not measurable from the release: " + spec["not_measurable"]
+        if count is not None:  # a registry with no approved, active forum yet is no measurement either
+            why += f"; the registry lists no active IGF initiative as of {count['as_of']}"
+        return row | {"indicator": "", "area": "", "why": why}
     ind, area = spec["indicator"], spec["area"]
     sex, urb = spec.get("SEX", "_T"), spec.get("URBANISATION", "_T")
     row |= {"indicator": ind + (f" [SEX={sex}]" if sex != "_T" else "") + (f" [URBANISATION={urb}]"
@@ -149,9 +169,15 @@ def _check(release, fig: dict, spec: dict | None) -> dict:
                   "dataset": r["DATASET_ID"], "coverage": r["COVERAGE"], "why": "; ".join(reasons)}
 
 
-def fact_check(release, data_dir: Path, paras: tuple[int, ...] | None = None) -> pd.DataFrame:
-    """Every figure the outcome document states, with the release's matching value and why they differ."""
+def fact_check(release, data_dir: Path, paras: tuple[int, ...] | None = None,
+               registry_counts: dict[str, dict] | None = None) -> pd.DataFrame:
+    """Every figure the outcome document states, with the release's matching value and why they differ.
+
+    ``registry_counts`` (e.g. ``{"igf_forums": wsis.registry.igf.forum_count(...)}``) supplies the counts a
+    figure is compared with when no release series measures it (para 97); without it those figures say
+    why they are not measurable from the release.
+    """
     figs = load_frameworks(Path(data_dir)).figures
-    rows = [_check(release, f, FIGURE_MAP.get((f["para"], f["indicator"]))) for f in figs
+    rows = [_check(release, f, FIGURE_MAP.get((f["para"], f["indicator"])), registry_counts) for f in figs
             if paras is None or f["para"] in paras]
     return pd.DataFrame(rows, columns=COLUMNS)

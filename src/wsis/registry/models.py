@@ -251,3 +251,69 @@ class SearchDoc(Base):
 # Tables in insertion order (backup/restore, export, test cleanup).
 TABLES = [User, WebSession, ApiToken, LoginAttempt, Organisation, Initiative, InitiativeText, Tag, Commitment,
           ProgressReport, RoadMap, Milestone, Deliverable, Version, SearchDoc]
+
+
+IGF_SCOPES = ("national", "regional", "subregional", "youth")
+IGF_OUTPUT_KINDS = ("messages", "bpf_report", "pn_report", "dc_output")
+
+
+class IgfForum(Base):
+    """A national, regional, subregional or youth IGF initiative (para 97), moderated like initiatives."""
+
+    __tablename__ = "igf_forums"
+    __table_args__ = (Index("ix_igf_forum_moderation", "moderation", "deleted_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True, index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    scope: Mapped[str] = mapped_column(String(20))
+    countries: Mapped[list] = mapped_column(JSON, default=list)
+    year_founded: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    website: Mapped[str] = mapped_column(String(500), default="")
+    moderation: Mapped[str] = mapped_column(String(20), default="pending")
+    moderation_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class IgfOutput(Base):
+    """An IGF output: messages, a best-practice-forum or policy-network report, a dynamic-coalition output."""
+
+    __tablename__ = "igf_outputs"
+    __table_args__ = (Index("ix_igf_output_moderation", "moderation", "deleted_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True, index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20))
+    year: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(String(300), default="")
+    link: Mapped[str] = mapped_column(String(500), default="")
+    moderation: Mapped[str] = mapped_column(String(20), default="pending")
+    moderation_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    uptakes: Mapped[list[IgfUptake]] = relationship(lazy="selectin", order_by="IgfUptake.id",
+                                                    cascade="all, delete-orphan")
+
+
+class IgfUptake(Base):
+    """A reported use of an IGF output by a UN process, a body or a national policy, with a link."""
+
+    __tablename__ = "igf_uptakes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    output_id: Mapped[int] = mapped_column(ForeignKey("igf_outputs.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    used_by: Mapped[str] = mapped_column(String(300))
+    used_by_kind: Mapped[str] = mapped_column(String(20))
+    link: Mapped[str] = mapped_column(String(500))
+    note: Mapped[str] = mapped_column(Text, default="")
+    moderation: Mapped[str] = mapped_column(String(20), default="pending")
+    moderation_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+TABLES += [IgfForum, IgfOutput, IgfUptake]  # noqa: E305 - the IGF ecosystem (revision 0003_igf)

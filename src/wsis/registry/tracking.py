@@ -21,6 +21,19 @@ from wsis.registry.schemas import DeliverablePatch, MilestoneIn
 _INDICATOR = re.compile(r"^[A-Za-z0-9_.\-]{1,60}$")
 
 
+def ensure_ready(reg: Registry) -> bool:
+    """Create an absent registry empty, with its seeded deliverables and road maps; True when it did so.
+
+    An initialised registry is left as it is (``wsis registry init`` upgrades it).
+    """
+    if reg.initialised():
+        return False
+    reg.migrate()
+    seed_reference(reg)
+    reg._initialised = True
+    return True
+
+
 def seed_reference(reg: Registry) -> dict[str, int]:
     """Insert the deliverables of ``deliverables_index`` and one road map per action line (idempotent).
 

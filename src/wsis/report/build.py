@@ -18,6 +18,7 @@ from wsis.errors import WsisError
 from wsis.files import atomic_write
 from wsis.registry.db import get_registry
 from wsis.registry.reference import vocabulary_from
+from wsis.registry.tracking import ensure_ready
 from wsis.report.assemble import Assembler, Period, as_of_default, parse_period
 from wsis.report.registry_view import read_registry
 from wsis.report.render import render_html, render_pdf
@@ -80,6 +81,7 @@ def build_report(period: str, langs: str | list[str] = "en", formats: str | list
     rel = query.release(settings, release_id)
     reg = get_registry(settings)
     reg.use_vocabulary(lambda: vocabulary_from(query.frameworks(rel), query.un_countries(rel)))
+    ensure_ready(reg)  # a fresh home: the registry is created empty with its seeded reference rows
     snap = read_registry(reg, as_of)
     step("registry")
     content = Assembler(rel, per, snap, query.frameworks(rel)).build()

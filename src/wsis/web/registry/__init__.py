@@ -15,10 +15,14 @@ from wsis.web.limits import install_guards
 from wsis.web.registry.admin import staff
 from wsis.web.registry.api import api
 from wsis.web.registry.deps import install_error_handlers
+from wsis.web.registry.igf_api import igf_api
+from wsis.web.registry.igf_pages import igf_pages
 from wsis.web.registry.pages import pages
 
 router = APIRouter()
+router.include_router(igf_api)  # before api: its literal paths must not be taken by api's patterns
 router.include_router(api)
+router.include_router(igf_pages)
 router.include_router(pages)
 router.include_router(staff)
 
