@@ -13,6 +13,7 @@ from wsis.errors import WsisError
 from wsis.registry import auth
 from wsis.registry.db import Registry, get_registry
 from wsis.registry.policy import ANONYMOUS, Actor
+from wsis.registry.tracking import ensure_ready
 from wsis.settings import Settings, get_settings
 
 SESSION_COOKIE = "wsis_session"
@@ -39,8 +40,11 @@ def settings_of(request: Request) -> Settings:
 
 
 def registry(request: Request) -> Registry:
-    """The registry database of this app."""
-    return get_registry(settings_of(request))
+    """The registry database of this app; an absent one is created empty with its seeded deliverables and
+    road maps on first use, so a fresh home serves the registry pages without ``wsis registry init``."""
+    reg = get_registry(settings_of(request))
+    ensure_ready(reg)
+    return reg
 
 
 def caller(request: Request) -> Caller:
