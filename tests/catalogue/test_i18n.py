@@ -50,6 +50,22 @@ def test_every_outcome_text_is_translated(shared_data):
     assert all(_complete(gdc.get(g["id"])) for g in fw.gdc_objectives)
 
 
+def test_every_missing_measurement_and_custodian_is_translated():
+    """Every measurement an action line still lacks, and its custodian (action_lines.yaml), has its five
+    translations, keyed by the exact English text, marked as WSIS Monitor's own."""
+    measurements, custodians = translations("missing_measurement"), translations("missing_custodian")
+    gaps = [m for spec in load_catalogue().action_lines.values() for m in (spec or {}).get("missing") or []]
+    assert len(gaps) >= 10
+    for m in gaps:
+        assert _complete(measurements.get(m["measurement"])), f"action_lines_i18n.yaml: measurements: {m['measurement']!r}"
+        assert _complete(custodians.get(m["custodian"])), f"action_lines_i18n.yaml: custodians: {m['custodian']!r}"
+        assert measurements[m["measurement"]]["unofficial"] and custodians[m["custodian"]]["unofficial"]
+        assert all(measurements[m["measurement"]][lg] != m["measurement"] for lg in LANGS), m["measurement"]
+        assert all(custodians[m["custodian"]][lg] != m["custodian"] for lg in LANGS), m["custodian"]
+    assert set(measurements) == {m["measurement"] for m in gaps}, "entries without an action_lines.yaml text"
+    assert set(custodians) == {m["custodian"] for m in gaps}, "entries without an action_lines.yaml text"
+
+
 def test_own_translations_are_marked_unofficial_and_english_falls_back():
     t = catalogue_text("definition", "IT_USE_ii99", "ar", "English")
     assert t.lang == "ar" and t.unofficial and t.text != "English"

@@ -197,3 +197,21 @@ def test_french_report_uses_translated_indicator_names(built, report_settings):
     assert not [m for m in marked if m in english]      # no indicator left in English in the French report
     from_release = [i.name_in("fr") for c, i in cat.indicators.items() if not Wording("fr").has(f"indicator.{c}")]
     assert [n for n in from_release if html.escape(n) in fr], "no release-translated name in the French report"
+
+
+def test_missing_measurements_are_in_the_report_language(built):
+    """The measurements an action line still lacks and their custodians are in the report's language (marked
+    as WSIS Monitor's translation), in English only in the English report."""
+    import html
+
+    from wsis.catalogue import load_catalogue
+
+    gaps = load_catalogue().action_lines["C8"]["missing"]
+    en = html.unescape((built["out"] / "wsis-report-2024-2025-en.html").read_text(encoding="utf-8"))
+    fr = html.unescape((built["out"] / "wsis-report-2024-2025-fr.html").read_text(encoding="utf-8"))
+    en_c8, fr_c8 = _section(en, "line-C8"), _section(fr, "line-C8")
+    assert all(g["measurement"] in en_c8 and g["custodian"] in en_c8 for g in gaps)
+    assert not any(g["measurement"] in fr_c8 or g["custodian"] in fr_c8 for g in gaps)
+    assert "Contenus multilingues et locaux en ligne" in fr_c8 and "(traduction non officielle)" in fr_c8
+    assert '<span lang="en">' not in re.sub(r"<table.*?</table>", "", fr_c8, flags=re.S)
+    assert "unofficial translation" not in en_c8

@@ -1,5 +1,5 @@
 """Every visible catalogue sentence is in the page's language: no English definition, target wording,
-outcome-document summary, action-line description or GDC objective appears on a French, Spanish, Arabic, Russian or Chinese page, and units are
+outcome-document summary, action-line description, missing measurement or its custodian, or GDC objective appears on a French, Spanish, Arabic, Russian or Chinese page, and units are
 shown by name, not code."""
 
 from __future__ import annotations
@@ -48,7 +48,14 @@ def english(shared_data) -> set[str]:
         out |= _sentences(al["title"]) | _sentences(al.get("short_description") or "")
     for g in fw.gdc_objectives:
         out |= _sentences(g["title"])
+    for m in _gaps():   # whole texts: a clause such as "ITU ICT Regulatory Tracker" is also a source's name
+        out |= {t for t in (m["measurement"], m["custodian"]) if len(t) >= MIN_LEN}
     return out
+
+
+def _gaps() -> list[dict]:
+    """The measurements the action lines still lack and their custodians (action_lines.yaml), with the line."""
+    return [{**m, "line": line} for line, spec in CAT.action_lines.items() for m in (spec or {}).get("missing") or []]
 
 
 def _visible(page: str) -> str:
@@ -73,7 +80,21 @@ def _pages(fw) -> list[str]:
     pages += [f"/{LANGS[i % 5]}/indicators/IT_USE_ii99_{k}" for i, k in enumerate(GAP_KINDS)]
     pages += [f"/{lg}/outcome" for lg in LANGS] + [f"/{lg}/action-lines" for lg in LANGS]
     pages += [f"/{LANGS[i % 5]}/action-lines/{c}" for i, c in enumerate(fw.action_line_codes())]
+    pages += [f"/{lg}/action-lines/{m['line']}" for m in _gaps() for lg in LANGS]
     return sorted(set(pages))
+
+
+def test_missing_measurements_are_checked_and_shown(client, english):
+    """The missing-measurement sentences are among the checked ones, and C8's shows on its English page but
+    not on its French one, where the translation is marked unofficial."""
+    c8 = [m for m in _gaps() if m["line"] == "C8"]
+    assert c8 and all(m["measurement"] in english and m["custodian"] in english for m in c8)
+    en, fr = _visible(client.get("/action-lines/C8").text), client.get("/fr/action-lines/C8").text
+    assert all(m["measurement"] in en and m["custodian"] in en for m in c8)
+    assert not any(m["measurement"] in _visible(fr) or m["custodian"] in _visible(fr) for m in c8)
+    i = fr.index("<h3>")
+    assert "traduction non officielle" in _visible(fr[i:fr.index("</ul>", i)])
+    assert 'lang="en"' not in fr[i:fr.index("</ul>", i)]
 
 
 def test_english_page_shows_the_catalogue_sentences(client, english):

@@ -1,6 +1,6 @@
 """Catalogue texts in the six UN languages: indicator definitions, the 2030 targets' wording, the outcome
-document's paragraph summaries, section names and deliverables, the WSIS action lines and the Global Digital
-Compact objectives.
+document's paragraph summaries, section names and deliverables, the WSIS action lines (with the measurements
+each still lacks and their custodians) and the Global Digital Compact objectives.
 
 English stays where it is (indicators.yaml, targets.yaml, the outcome document in the data mirror); the other
 five languages are package data files next to this module, read by one function, :func:`catalogue_text`.
@@ -37,6 +37,8 @@ KINDS: dict[str, tuple[str, str, str | None]] = {
     "action_line_title": ("frameworks_i18n.yaml", "action_lines", "title"),
     "action_line_description": ("frameworks_i18n.yaml", "action_lines", "description"),
     "gdc_objective": ("frameworks_i18n.yaml", "gdc_objectives", None),
+    "missing_measurement": ("action_lines_i18n.yaml", "measurements", None),
+    "missing_custodian": ("action_lines_i18n.yaml", "custodians", None),
 }
 
 

@@ -55,6 +55,7 @@ from wsis.query.texts import (
     action_line_text,
     deliverable_text,
     document_title,
+    gap_text,
     gdc_objective_text,
     paragraph_text,
     target_text,
@@ -63,7 +64,7 @@ from wsis.reference.frameworks import Frameworks
 from wsis.schema import DISAGG
 
 __all__ = [
-    "action_line_gaps", "action_line_text", "deliverable_text", "document_title", "gdc_objective_text", "paragraph_text", "target_text",
+    "action_line_gaps", "action_line_text", "deliverable_text", "document_title", "gap_text", "gdc_objective_text", "paragraph_text", "target_text",
     "DISAGG", "Frameworks", "Release", "WorldMap", "area_indicators", "area_names_all", "area_row", "areas", "coverage",
     "country_years", "coverage_counts", "current_release", "datasets", "default_dims", "diff_summary", "dim_values",
     "disagg_codes", "findings", "frameworks", "gap_table", "group_coverage", "group_sizes", "groups_of",

@@ -55,6 +55,17 @@ def action_line_text(al: dict, lang: str) -> dict:
     return out
 
 
+def gap_text(g: dict, lang: str) -> dict:
+    """A measurement an action line still lacks (``action_line_gaps``) with its measurement and custodian in the
+    page language; ``lang`` is the language actually used ("en" when either text has no translation recorded;
+    ``measurement_lang`` and ``custodian_lang`` say it per text) and
+    ``unofficial`` marks WSIS Monitor's own translation."""
+    m = catalogue_text("missing_measurement", g.get("measurement"), lang, g.get("measurement") or "")
+    c = catalogue_text("missing_custodian", g.get("custodian"), lang, g.get("custodian") or "")
+    return {**g, "measurement": m.text, "custodian": c.text, "measurement_lang": m.lang, "custodian_lang": c.lang,
+            "lang": "en" if "en" in (m.lang, c.lang) else m.lang, "unofficial": m.unofficial or c.unofficial}
+
+
 def gdc_objective_text(g: dict, lang: str) -> dict:
     """A Global Digital Compact objective with its title in the page language."""
     return {**g, "title": catalogue_text("gdc_objective", g["id"], lang, g["title"]).text}

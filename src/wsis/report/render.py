@@ -65,6 +65,17 @@ class Labels:
             return Markup(escape(name))
         return Markup(f'<span lang="en">{escape(name)}</span>')
 
+    def gap(self, g: dict[str, Any]) -> dict[str, Any]:
+        """A measurement an action line still lacks, with measurement and custodian in the report's language;
+        a text that fell back to English in another language's report is marked ``lang="en"``."""
+        t = data.gap_text(g, self.w.lang)
+
+        def mark(field: str) -> Markup:
+            if self.w.lang != "en" and t[f"{field}_lang"] == "en":
+                return Markup(f'<span lang="en">{escape(t[field])}</span>')
+            return Markup(escape(t[field]))
+        return {**t, "measurement": mark("measurement"), "custodian": mark("custodian")}
+
     def unit(self, unit: str | None) -> str:
         """The unit written out."""
         return self.w.label(f"unit.{unit}", unit or "")
