@@ -37,6 +37,7 @@ from wsis.query.observations import (
     series,
     sources_of,
 )
+from wsis.query.outcome import cited_paragraphs, paragraph_indicators
 from wsis.query.releases import (
     Release,
     current_release,
@@ -54,13 +55,15 @@ from wsis.query.texts import (
     document_title,
     gdc_objective_text,
     paragraph_text,
+    section_text,
     target_text,
 )
 from wsis.reference.frameworks import Frameworks
 from wsis.schema import DISAGG
 
 __all__ = [
-    "action_line_text", "deliverable_text", "document_title", "gdc_objective_text", "paragraph_text", "target_text",
+    "action_line_text", "cited_paragraphs", "deliverable_text", "paragraph_indicators", "document_title",
+    "gdc_objective_text", "paragraph_text", "section_text", "target_text",
     "DISAGG", "Frameworks", "Release", "WorldMap", "area_indicators", "area_names_all", "area_row", "areas", "coverage",
     "country_years", "coverage_counts", "current_release", "datasets", "default_dims", "diff_summary", "dim_values",
     "disagg_codes", "findings", "frameworks", "gap_table", "group_coverage", "group_sizes", "groups_of",

@@ -75,7 +75,7 @@ def commitment_dict(c: Commitment, tags: dict[str, list[str]], today: dt.date | 
                          "stakeholder_group": c.organisation.stakeholder_group,
                          "country": c.organisation.country or None},
         "countries": tags.get("countries", []), "action_lines": tags.get("action_lines", []),
-        "sdg_targets": tags.get("sdg_targets", []),
+        "sdg_targets": tags.get("sdg_targets", []), "paragraphs": tags.get("paragraphs", []),
         "financial": {"amount": str(c.amount) if c.amount is not None else None, "currency": c.currency,
                       "finance_type": c.finance_type, "period_start": iso(c.period_start),
                       "period_end": iso(c.period_end)} if c.is_financial else None,
@@ -311,12 +311,12 @@ def pending_reports(reg: Registry, actor: Actor, limit: int = 100) -> list[dict[
 
 def list_commitments(reg: Registry, actor: Actor = ANONYMOUS, action_line: str | None = None,
                      country: str | None = None, light: str | None = None, financial: bool | None = None,
-                     limit: int = 50, offset: int = 0, today: dt.date | None = None) -> dict[str, Any]:
+                     paragraph: str | None = None, limit: int = 50, offset: int = 0, today: dt.date | None = None) -> dict[str, Any]:
     """Public commitments, filtered: ``{data, count, offset, limit}``."""
     limit = max(1, min(int(limit), 500))
     offset = max(0, int(offset))
     stmt = select(Commitment).where(Commitment.moderation == "approved", Commitment.deleted_at.is_(None))
-    for kind, code in (("action_lines", action_line), ("countries", country)):
+    for kind, code in (("action_lines", action_line), ("countries", country), ("paragraphs", paragraph)):
         if code:
             stmt = stmt.where(Commitment.id.in_(select(Tag.entity_id).where(
                 Tag.entity_type == "commitment", Tag.kind == kind,
