@@ -37,6 +37,7 @@ from wsis.query.observations import (
     series,
     sources_of,
 )
+from wsis.query.money import exchange_rates, to_usd, usd_rate
 from wsis.query.outcome import cited_paragraphs, paragraph_indicators
 from wsis.query.releases import (
     Release,
@@ -63,7 +64,7 @@ from wsis.schema import DISAGG
 
 __all__ = [
     "action_line_text", "cited_paragraphs", "deliverable_text", "paragraph_indicators", "document_title",
-    "gdc_objective_text", "paragraph_text", "section_text", "target_text",
+    "gdc_objective_text", "paragraph_text", "section_text", "target_text", "exchange_rates", "to_usd", "usd_rate",
     "DISAGG", "Frameworks", "Release", "WorldMap", "area_indicators", "area_names_all", "area_row", "areas", "coverage",
     "country_years", "coverage_counts", "current_release", "datasets", "default_dims", "diff_summary", "dim_values",
     "disagg_codes", "findings", "frameworks", "gap_table", "group_coverage", "group_sizes", "groups_of",

@@ -83,7 +83,10 @@ def commitment_dict(c: Commitment, tags: dict[str, list[str]], today: dt.date | 
         "registered_on": iso(c.registered_on), "version": c.version, "owner_id": c.owner_id,
         "reports": [{"id": r.id, "reported_on": iso(r.reported_on), "summary": r.summary,
                      "percent_complete": r.percent_complete, "moderation": r.moderation,
-                     "moderation_reason": r.moderation_reason} for r in shown],
+                     "moderation_reason": r.moderation_reason,
+                     "disbursed": {"amount": str(r.disbursed_amount), "currency": r.disbursed_currency,
+                                   "date": iso(r.disbursed_on)} if r.disbursed_amount is not None else None}
+                    for r in shown],
         "report_status": report_status(c.registered_on, last, today),
     }
 
@@ -213,6 +216,20 @@ def delete_commitment(reg: Registry, actor: Actor, ident: int) -> None:
     reg.write(txn)
 
 
+def check_disbursement(data: ProgressIn) -> None:
+    """A disbursement is an amount, a currency and a date, all three, paid no later than the report."""
+    parts = {"disbursed_amount": data.disbursed_amount, "disbursed_currency": data.disbursed_currency,
+             "disbursed_on": data.disbursed_on}
+    given = [k for k, v in parts.items() if v is not None]
+    if given and len(given) < 3:
+        missing = next(k for k, v in parts.items() if v is None)
+        raise WsisError("incomplete-disbursement", "a disbursement needs amount, currency and date", column=missing,
+                        expected="disbursed_amount, disbursed_currency (ISO 4217) and disbursed_on", status=422)
+    if data.disbursed_on is not None and not (EARLIEST <= data.disbursed_on <= data.reported_on):
+        raise WsisError("implausible-date", "the disbursement is dated after the report or before WSIS (2003)",
+                        column="disbursed_on", expected=f"a date from {EARLIEST} to the report's date", status=422)
+
+
 def add_progress_report(reg: Registry, actor: Actor, ident: int, data: ProgressIn) -> dict[str, Any]:
     """File a dated progress report on a commitment (its owner, or a moderator); it waits for moderation."""
     require(actor, "commitment.submit")
@@ -223,14 +240,21 @@ def add_progress_report(reg: Registry, actor: Actor, ident: int, data: ProgressI
         raise WsisError("implausible-date", "a report cannot be dated before WSIS (2003)", column="reported_on",
                         expected=f"a date from {EARLIEST} to today", status=422)
 
+    check_disbursement(data)
+
     def txn(s: Session) -> dict[str, Any]:
         c = s.get(Commitment, ident)
         if c is None or not _visible(actor, c):
             raise not_found("commitment", ident)
         require(actor, "commitment.report", c.owner_id)
+        if data.disbursed_amount is not None and not c.is_financial:
+            raise WsisError("not-financial", "only a financial commitment records disbursements",
+                            column="disbursed_amount", expected="no amount on a non-financial commitment",
+                            status=422)
         s.add(ProgressReport(commitment_id=c.id, author_id=actor.user_id or 0, reported_on=data.reported_on,
                              summary=sanitise_html(data.summary), percent_complete=data.percent_complete,
-                             moderation="pending"))
+                             moderation="pending", disbursed_amount=data.disbursed_amount,
+                             disbursed_currency=data.disbursed_currency, disbursed_on=data.disbursed_on))
         c.version += 1
         c.updated_at = utcnow()
         snap = _snap(s, c)

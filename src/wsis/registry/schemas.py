@@ -153,9 +153,14 @@ class CommitmentPatch(Strict):
 
 
 class ProgressIn(Strict):
+    """A progress report; ``disbursed_*`` record what was paid out (amount, ISO 4217 currency, date)."""
+
     reported_on: dt.date
     summary: str = Field(min_length=3, max_length=20000)
     percent_complete: int | None = Field(default=None, ge=0, le=100)
+    disbursed_amount: Decimal | None = Field(default=None, ge=0, max_digits=18, decimal_places=2)
+    disbursed_currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    disbursed_on: dt.date | None = None
 
 
 class MilestoneIn(Strict):
