@@ -54,6 +54,19 @@ def _seed(reg: Registry) -> None:
             title=title, target="Reach the target", deadline=deadline, organisation=org, countries=countries,
             action_lines=["C2"], registered_on=dt.date(2024, 3, 1), **fin))
         moderate_commitment(reg, mod, com["id"], APPROVE)
+    # para 67: a pledge in euros with a disbursement (converted at the Fed's monthly rates), one in CFA francs
+    # (no rate in the mirror: shown apart)
+    for title, amount, currency in (("Euro school fund", "1000000.00", "EUR"), ("CFA pledge", "500000.00", "XOF")):
+        com = submit_commitment(reg, actor, CommitmentIn(
+            title=title, target="Connect 300 schools", deadline=dt.date(2028, 12, 31), organisation=org,
+            countries=["KEN"], action_lines=["C6"], paragraphs=["67"], registered_on=dt.date(2024, 3, 1),
+            amount=Decimal(amount), currency=currency, finance_type="grant"))
+        moderate_commitment(reg, mod, com["id"], APPROVE)
+        out = add_progress_report(reg, actor, com["id"], ProgressIn(
+            reported_on=dt.date(2024, 10, 1), summary="First tranche paid", percent_complete=40,
+            disbursed_amount=Decimal(amount) * Decimal("0.4"), disbursed_currency=currency,
+            disbursed_on=dt.date(2024, 9, 15)))
+        moderate_report(reg, mod, com["id"], out["reports"][-1]["id"], APPROVE)
 
 
 @pytest.fixture(scope="session")
@@ -82,17 +95,3 @@ def built(report_settings, tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("out")
     rec = build_report("2024-2025", "en,fr,ar", "html", out, settings=report_settings)
     return {"out": Path(out), "record": rec}
-
-    # para 67: a pledge in euros with a disbursement (converted at the Fed's monthly rates), one in CFA francs
-    # (no rate in the mirror: shown apart)
-    for title, amount, currency in (("Euro school fund", "1000000.00", "EUR"), ("CFA pledge", "500000.00", "XOF")):
-        com = submit_commitment(reg, actor, CommitmentIn(
-            title=title, target="Connect 300 schools", deadline=dt.date(2028, 12, 31), organisation=org,
-            countries=["KEN"], action_lines=["C6"], paragraphs=["67"], registered_on=dt.date(2024, 3, 1),
-            amount=Decimal(amount), currency=currency, finance_type="grant"))
-        moderate_commitment(reg, mod, com["id"], APPROVE)
-        out = add_progress_report(reg, actor, com["id"], ProgressIn(
-            reported_on=dt.date(2024, 10, 1), summary="First tranche paid", percent_complete=40,
-            disbursed_amount=Decimal(amount) * Decimal("0.4"), disbursed_currency=currency,
-            disbursed_on=dt.date(2024, 9, 15)))
-        moderate_report(reg, mod, com["id"], out["reports"][-1]["id"], APPROVE)

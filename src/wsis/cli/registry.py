@@ -98,25 +98,40 @@ def user_tokens(email: str,
     typer.echo(json.dumps(admin.revoke_tokens(_reg(), _system(), email, token_id)))
 
 
-@registry_app.command("import")
-def import_(csv_path: Path, as_user: str = typer.Option(..., "--as", help="e-mail of the owning account"),
-            approve: bool = typer.Option(False, help="publish the rows at once")) -> None:
-    """Import a CSV of initiatives: every row is validated; all rows or none are written."""
+def _operator_as(reg, as_user: str):
+    """The CLI is the trusted operator on the server: it acts as the system, owning rows as that account."""
     from sqlalchemy import select
 
     from wsis.errors import WsisError
     from wsis.registry.models import User
-    from wsis.registry.opendata import import_csv
     from wsis.registry.policy import Actor
 
-    reg = _reg()
     with reg.read() as s:
         user = s.scalar(select(User).where(User.email == as_user.strip().lower()))
     if user is None:
         raise WsisError("not-found", f"no account {as_user}", column="--as", expected="an existing e-mail")
-    # The CLI is the trusted operator on the server: it acts as the system, owning rows as that account.
-    actor = Actor(user_id=user.id, role="admin", scopes=_system().scopes, via="system")
-    res = import_csv(reg, actor, csv_path, approve=approve)
+    return Actor(user_id=user.id, role="admin", scopes=_system().scopes, via="system")
+
+
+@registry_app.command("import")
+def import_(csv_path: Path, as_user: str = typer.Option(..., "--as", help="e-mail of the owning account"),
+            approve: bool = typer.Option(False, help="publish the rows at once")) -> None:
+    """Import a CSV of initiatives: every row is validated; all rows or none are written."""
+    from wsis.registry.opendata import import_csv
+
+    reg = _reg()
+    res = import_csv(reg, _operator_as(reg, as_user), csv_path, approve=approve)
+    typer.echo(json.dumps({k: v for k, v in res.items() if k != "ids"} | {"first_id": (res["ids"] or [None])[0]}))
+
+
+@registry_app.command("import-commitments")
+def import_commitments_(csv_path: Path, as_user: str = typer.Option(..., "--as", help="e-mail of the owning account"),
+                        approve: bool = typer.Option(False, help="publish the rows at once")) -> None:
+    """Import a CSV of commitments (columns of the export's commitments.csv): all rows or none are written."""
+    from wsis.registry.commitment_import import import_commitments
+
+    reg = _reg()
+    res = import_commitments(reg, _operator_as(reg, as_user), csv_path, approve=approve)
     typer.echo(json.dumps({k: v for k, v in res.items() if k != "ids"} | {"first_id": (res["ids"] or [None])[0]}))
 
 

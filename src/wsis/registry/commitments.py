@@ -128,6 +128,16 @@ def check_commitment_dates(registered_on: dt.date | None, deadline: dt.date | No
                             expected="a date on or after registered_on", status=422)
 
 
+def check_financial(data: CommitmentIn) -> list[bool]:
+    """Amount, currency and finance type come together or not at all; which of them are given."""
+    fin = [data.amount is not None, data.currency is not None, data.finance_type is not None]
+    if any(fin) and not all(fin):
+        missing = [n for n, ok in zip(("amount", "currency", "finance_type"), fin, strict=True) if not ok][0]
+        raise WsisError("incomplete-financial", "a financial commitment needs amount, currency and type",
+                        column=missing, expected="amount, currency (ISO 4217) and finance_type", status=422)
+    return fin
+
+
 def submit_commitment(reg: Registry, actor: Actor, data: CommitmentIn) -> dict[str, Any]:
     """Register a commitment (pending moderation)."""
     require(actor, "commitment.submit")
@@ -137,11 +147,7 @@ def submit_commitment(reg: Registry, actor: Actor, data: CommitmentIn) -> dict[s
     check_codes(vocabulary(reg), payload)
     check_dates(data.period_start, data.period_end, "period_end")
     check_commitment_dates(data.registered_on or dt.date.today(), data.deadline, reg.settings.deadline_max_years)
-    fin = [data.amount is not None, data.currency is not None, data.finance_type is not None]
-    if any(fin) and not all(fin):
-        missing = [n for n, ok in zip(("amount", "currency", "finance_type"), fin, strict=True) if not ok][0]
-        raise WsisError("incomplete-financial", "a financial commitment needs amount, currency and type",
-                        column=missing, expected="amount, currency (ISO 4217) and finance_type", status=422)
+    fin = check_financial(data)
 
     def txn(s: Session) -> dict[str, Any]:
         if data.initiative_id is not None:
