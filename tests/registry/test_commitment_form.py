@@ -30,7 +30,7 @@ def test_financial_commitment_through_the_forms(app, reg, users):
     assert ok.status_code == 303
     cid = int(re.search(r"/registry/commitments/(\d+)", ok.headers["location"]).group(1))
     page = owner.get(f"/registry/commitments/{cid}?lang=fr")
-    assert "1500000.00 EUR" in page.text and 'action="/registry/commitments/%d/reports"' % cid in page.text
+    assert "1500000.00 EUR" in page.text and f'action="/registry/commitments/{cid}/reports"' in page.text
     report = {"csrf_token": _csrf(page.text), "ui": "fr", "reported_on": "2025-06-30", "summary": "Premier versement",
               "percent_complete": "30", "disbursed_amount": "450000", "disbursed_currency": "EUR",
               "disbursed_on": "2025-06-15"}

@@ -10,7 +10,12 @@ from pathlib import Path
 import pytest
 from tests.conftest import make_data_dir
 
-from wsis.registry.commitments import add_progress_report, moderate_commitment, moderate_report, submit_commitment
+from wsis.registry.commitments import (
+    add_progress_report,
+    moderate_commitment,
+    moderate_report,
+    submit_commitment,
+)
 from wsis.registry.db import Registry
 from wsis.registry.models import User
 from wsis.registry.policy import session_actor

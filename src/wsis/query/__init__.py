@@ -4,6 +4,7 @@ the release; there is no SQL outside it and the release reader."""
 
 from wsis.query.frameworks import WorldMap, frameworks, world_map
 from wsis.query.memo import memo
+from wsis.query.money import exchange_rates, to_usd, usd_rate
 from wsis.query.names import (
     area_names_all,
     area_row,
@@ -37,7 +38,6 @@ from wsis.query.observations import (
     series,
     sources_of,
 )
-from wsis.query.money import exchange_rates, to_usd, usd_rate
 from wsis.query.outcome import cited_paragraphs, paragraph_indicators
 from wsis.query.releases import (
     Release,

@@ -18,7 +18,12 @@ from pydantic import ValidationError
 from wsis.errors import WsisError
 from wsis.registry import common
 from wsis.registry.cells import restore
-from wsis.registry.commitments import check_commitment_dates, check_financial, moderate_commitment, submit_commitment
+from wsis.registry.commitments import (
+    check_commitment_dates,
+    check_financial,
+    moderate_commitment,
+    submit_commitment,
+)
 from wsis.registry.db import Registry
 from wsis.registry.opendata import LIST_SEP
 from wsis.registry.policy import Actor, require
