@@ -40,10 +40,19 @@ def test_financial_commitment_through_the_forms(app, reg, users):
     # nothing public before a second moderator approves
     public = TestClient(app)
     assert public.get(f"/registry/commitments/{cid}").status_code == 404
-    mod = users["mod"][1]
-    commitments.moderate_commitment(reg, mod, cid, commitments.ModerationIn(decision="approve"))
-    rid = commitments.pending_reports(reg, mod)[0]["id"]
-    commitments.moderate_report(reg, mod, cid, rid, commitments.ModerationIn(decision="approve"))
+    # the moderator approves the commitment, then its report, from the queue
+    moderator = TestClient(app)
+    _login(moderator, "mod@example.org")
+    queue = moderator.get("/registry/moderation?lang=fr").text
+    assert "Fonds pour 40 réseaux communautaires" in queue and "1500000.00 EUR" in queue and "450000.00 EUR" in queue
+    for action in (f"/registry/moderation/commitments/{cid}",
+                   re.search(rf'action="(/registry/moderation/commitments/{cid}/reports/\d+)"', queue).group(1)):
+        r = moderator.post(action, data={"csrf_token": _csrf(queue), "decision": "approve", "ui": "fr"},
+                           follow_redirects=False)
+        assert r.status_code == 303, r.text
+    # its contributor cannot approve it
+    assert owner.post(f"/registry/moderation/commitments/{cid}", data={
+        "csrf_token": _csrf(page.text), "decision": "approve"}).status_code == 403
     shown = public.get(f"/registry/commitments/{cid}?lang=fr").text
     assert "Fonds pour 40 réseaux communautaires" in shown and "450000.00 EUR (2025-06-15)" in shown
     assert 'href="/outcome/67"' in shown and "f-disbursed_amount" not in shown  # no report form for visitors

@@ -327,6 +327,17 @@ def update_commitment(reg: Registry, actor: Actor, ident: int, patch: Commitment
     return reg.write(txn)
 
 
+def pending_commitments(reg: Registry, actor: Actor, limit: int = 100) -> list[dict[str, Any]]:
+    """Commitments awaiting moderation, oldest first (moderators)."""
+    require(actor, "moderation.queue")
+    with reg.read() as s:
+        rows = list(s.scalars(select(Commitment).where(Commitment.moderation == "pending",
+                                                       Commitment.deleted_at.is_(None))
+                              .order_by(Commitment.id).limit(limit)))
+        tags = get_tags(s, "commitment", [c.id for c in rows])
+        return [commitment_dict(c, tags[c.id], unpublished=True) for c in rows]
+
+
 def pending_reports(reg: Registry, actor: Actor, limit: int = 100) -> list[dict[str, Any]]:
     """Progress reports awaiting moderation, oldest first (moderators)."""
     require(actor, "moderation.queue")
@@ -335,7 +346,9 @@ def pending_reports(reg: Registry, actor: Actor, limit: int = 100) -> list[dict[
                          .where(ProgressReport.moderation == "pending", Commitment.deleted_at.is_(None))
                          .order_by(ProgressReport.id).limit(limit)).all()
         return [{"id": r.id, "commitment_id": c.id, "commitment_title": c.title, "reported_on": iso(r.reported_on),
-                 "summary": r.summary, "percent_complete": r.percent_complete, "author_id": r.author_id}
+                 "summary": r.summary, "percent_complete": r.percent_complete, "author_id": r.author_id,
+                 "disbursed": {"amount": str(r.disbursed_amount), "currency": r.disbursed_currency,
+                               "date": iso(r.disbursed_on)} if r.disbursed_amount is not None else None}
                 for r, c in rows]
 
 
