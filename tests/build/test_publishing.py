@@ -33,7 +33,7 @@ def _mirror_folder(dest: Path, shared: Path) -> Path:
     for sub in ("framework", "classifications"):
         shutil.copytree(shared / sub, dest / sub)
     for rel in ("sdg_metadata/sdg_goals_targets_indicators_6lang.csv",
-                "gapminder_systema_globalis/ddf--entities--geo--country.csv"):
+                "gapminder_systema_globalis/ddf--entities--geo--country.csv", "exchange_rates/monthly.csv"):
         (dest / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(shared / rel, dest / rel)
     return dest
@@ -62,6 +62,18 @@ def test_manifest_records_what_publishing_needs(packed_home, shared_data):
     assert files[oc] == hashlib.sha256((shared_data / oc).read_bytes()).hexdigest()
     assert pub["map"]["geometry"].startswith("package data") and pub["map"]["island_points"] > 100
     assert pub["map"]["made_from"]["package"].startswith("npm world-atlas")
+    assert pub["exchange_rates"] > 5000 and "exchange_rates/monthly.csv" in files
+
+
+def test_exchange_rates_are_served_without_the_data_dir(packed_home):
+    import datetime as dt
+
+    served, _m, _root = packed_home
+    rel = query.release(served)
+    eur = query.usd_rate(rel, "EUR", dt.date(2023, 7, 20))
+    assert eur["date"] == "2023-07-01" and "Federal Reserve" in eur["source"] and 0.8 < eur["per_usd"] < 1
+    assert query.usd_rate(rel, "XOF", dt.date(2023, 7, 20)) is None
+    assert query.to_usd(rel, "151.4551", "USD", dt.date(2024, 1, 1))["usd"] == 151.4551
 
 
 def test_every_page_type_answers_without_the_data_dir(packed_home):

@@ -43,3 +43,19 @@ def test_cli_init_user_import_export_backup_restore(tmp_path):
     assert r.returncode == 0, r.stderr
     r = _wsis(tmp_path, "restore", str(tmp_path / "missing.sqlite"))
     assert r.returncode == 2 and "not found" in r.stderr
+
+
+def test_cli_import_commitments(tmp_path):
+    """A UTF-8 CSV with BOM and CRLF (as Excel saves "CSV UTF-8") imports; a French-locale Excel file
+    (semicolons, day-first dates, decimal comma) is refused with one line and nothing is written."""
+    assert _wsis(tmp_path, "init").returncode == 0
+    assert _wsis(tmp_path, "user", "add", "ops@example.org", "--role", "admin").returncode == 0
+    r = _wsis(tmp_path, "import-commitments", str(DATA / "commitments_excel_fr.csv"), "--as", "ops@example.org")
+    assert r.returncode == 2 and "missing column 'title'" in r.stderr and r.stderr.count("\n") == 1
+    r = _wsis(tmp_path, "import-commitments", str(DATA / "commitments_ok.csv"), "--as", "ops@example.org",
+              "--approve")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["imported"] == 2
+    r = _wsis(tmp_path, "export", str(tmp_path / "open"))
+    text = (tmp_path / "open" / "commitments.csv").read_text(encoding="utf-8")
+    assert "Schools, connected (synthetic)" in text and "NPL;BTN" in text and "2000000.00" in text

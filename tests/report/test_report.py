@@ -105,11 +105,32 @@ def test_registry_sections(built):
     assert "with 3 commitments (3 new)" in c2
     assert "1 initiative is registered" in re.sub(r"<[^>]+>", "", _section(text, "line-C4"))
     fin = re.sub(r"<[^>]+>", "", _section(text, "finance"))
-    assert "2 financial commitments are registered" in fin
+    assert "4 financial commitments are registered" in fin
     assert "2,500,000" in fin and "10,000,000" in fin and "12,500,000" in fin   # one currency: summed by year
     assert "Africa" in fin and "Europe" in fin                                  # KEN+UGA are both in Africa
     assert "Backbone fund" in fin and "Spectrum loan" not in fin.split("Overdue commitments")[1]
     assert "Of the 20 dated requests of the outcome document" in plain
+
+
+def test_finance_in_us_dollars_with_cited_rates(built):
+    html = _section(built["out"].joinpath("wsis-report-2024-2025-en.html").read_text(encoding="utf-8"), "finance")
+    usd = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.split('id="finance-usd"')[1].split("Overdue commitments")[0]))
+    # 1,000,000 EUR at 0.92 per USD (March 2024) and 400,000 EUR at 0.9006 (September 2024)
+    assert "Euro school fund" in usd and "1,086,957" in usd and "444,148" in usd
+    assert "EUR 0.9200 (2024-03-01); EUR 0.9006 (2024-09-01)" in usd and "US Federal Reserve H.10" in usd
+    total = usd.split("Total")[1]
+    assert total.split()[0] == "13,586,957", total[:80]   # 2.5 M + 10 M USD + the euro pledge
+    assert "Lower-middle-income economies 2 3,586,957 444,148" in usd and "Least developed countries 1 2,500,000" in usd
+    apart = usd.split("Commitments in a currency without an exchange rate (not converted)")[-1]
+    assert "CFA pledge" in apart and "XOF" in apart and "200,000 XOF" in apart
+    assert "CFA pledge" not in usd.split("Commitments in a currency without")[0]
+
+
+def test_followup_table_of_paragraphs(built):
+    text = built["out"].joinpath("wsis-report-2024-2025-en.html").read_text(encoding="utf-8")
+    part = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text.split('id="followup"')[1].split("</table>")[0]))
+    assert "Operative paragraphs with action reported in the public registry on 2025-12-31: 2 of 127." in part
+    assert re.search(r"\(1/\d+\) 37 1 0 0", part) and re.search(r"\(1/\d+\) 67 0 2 0", part)
 
 
 def test_languages_and_direction(built):

@@ -295,3 +295,15 @@ def test_moderation_page_lists_entries_and_reports_with_forms(http, reg, users):
                   data={"csrf_token": csrf, "decision": "approve"})
     assert r.status_code == 303
     assert [x["summary"] for x in http.get(f"{API}/commitments/{cid}").json()["data"]["reports"]] == ["Half done"]
+
+
+def _head() -> str:
+    """The newest Alembic revision (later migrations chain after ``0002_security``)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from wsis.registry.db import MIGRATIONS
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg).get_current_head()

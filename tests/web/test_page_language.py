@@ -79,6 +79,7 @@ def _pages(fw) -> list[str]:
               if t.indicator in CAT.indicators]
     pages += [f"/{LANGS[i % 5]}/indicators/IT_USE_ii99_{k}" for i, k in enumerate(GAP_KINDS)]
     pages += [f"/{lg}/outcome" for lg in LANGS] + [f"/{lg}/action-lines" for lg in LANGS]
+    pages += [f"/{lg}/outcome/{n}" for lg in LANGS for n in (36, 37, 67)]
     pages += [f"/{LANGS[i % 5]}/action-lines/{c}" for i, c in enumerate(fw.action_line_codes())]
     pages += [f"/{lg}/action-lines/{m['line']}" for m in _gaps() for lg in LANGS]
     return sorted(set(pages))

@@ -1,6 +1,7 @@
 """What publishing needs, put into the release at build time, with provenance.
 
 - the frameworks (outcome-document paragraphs, action lines, WSIS–SDG matrix, GDC objectives, figures);
+- the US-dollar exchange rates of the financial commitments (units of currency per dollar, with source);
 - the map: projected country shapes (package data made from npm world-atlas) and small-island points;
 - the names of derived (gap) indicators in the six languages, composed from the interface catalogues;
 - precomputed tables that pages ask for on every first touch: the gap table, progress toward 2030, the
@@ -27,6 +28,7 @@ from wsis.compute.progress import assess
 from wsis.compute.targets import load_targets
 from wsis.locale import gettext_for
 from wsis.reference.areas import AreaReference
+from wsis.reference.exchange_rates import RATES_FILE, load_exchange_rates
 from wsis.reference.frameworks import FRAMEWORK_FILES, Frameworks, load_frameworks
 from wsis.reference.geometry import island_points, packaged_world
 from wsis.release.reader import Release
@@ -45,6 +47,7 @@ class Publishables:
     points: dict[str, tuple[float, float]]
     files: list[dict[str, Any]] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)
+    rates: pd.DataFrame | None = None
 
 
 def _file_record(ddir: Path, rel: str) -> dict[str, Any]:
@@ -65,8 +68,11 @@ def publishables(ddir: Path, areas: AreaReference) -> Publishables:
     points = island_points(ddir)
     if not points:
         notes["island_points"] = f"not in this release: the data dir lacks {ISLANDS_FILE}"
-    files = [_file_record(ddir, f) for f in (*FRAMEWORK_FILES, ISLANDS_FILE) if (ddir / f).is_file()]
-    return Publishables(fw, points, files, notes)
+    rates = load_exchange_rates(ddir)
+    if rates.empty:
+        notes["exchange_rates"] = f"not in this release: the data dir lacks {RATES_FILE}"
+    files = [_file_record(ddir, f) for f in (*FRAMEWORK_FILES, ISLANDS_FILE, RATES_FILE) if (ddir / f).is_file()]
+    return Publishables(fw, points, files, notes, rates)
 
 
 def _documents(extra: Publishables) -> pd.DataFrame:
@@ -119,6 +125,7 @@ def write_publishables(con: duckdb.DuckDBPyConnection, extra: Publishables, cata
         insert_frame(con, "wsis_sdg_matrix", extra.frameworks.matrix)
     insert_frame(con, "map_points", pd.DataFrame([{"iso3": k, "x": round(x), "y": round(y)}
                                                   for k, (x, y) in sorted(extra.points.items())]))
+    insert_frame(con, "exchange_rates", extra.rates)
     lap("documents")
     names = gap_names(con)
     con.execute("DELETE FROM indicator_names WHERE INDICATOR IN (SELECT INDICATOR FROM indicators WHERE derived)")
@@ -144,4 +151,5 @@ def write_publishables(con: duckdb.DuckDBPyConnection, extra: Publishables, cata
             "map": {"geometry": "package data wsis/reference/world_map.json", "made_from": packaged_world()[1],
                     "island_points": len(extra.points)},
             "derived_names": int(len(names)), "notes": extra.notes,
+            "exchange_rates": 0 if extra.rates is None else int(len(extra.rates)),
             "seconds": round(time.perf_counter() - t0, 3), "seconds_by_step": steps}

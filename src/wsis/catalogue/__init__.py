@@ -123,11 +123,3 @@ def load_catalogue() -> Catalogue:
         known_issues=prov.get("known_issues") or [],
         action_lines=lines,
     )
-
-
-@lru_cache(maxsize=1)
-def load_outcome_links() -> dict[int, list[str]]:
-    """Outcome-document paragraph -> indicator codes that measure it (outcome_links.yaml)."""
-    raw = yaml.safe_load(resources.files("wsis.catalogue").joinpath("outcome_links.yaml").read_text(
-        encoding="utf-8"))["paragraphs"]
-    return {int(p): list(codes) for p, codes in raw.items()}

@@ -98,25 +98,31 @@ def user_tokens(email: str,
     typer.echo(json.dumps(admin.revoke_tokens(_reg(), _system(), email, token_id)))
 
 
+def _operator_as(reg, as_user: str):
+    """The CLI is the trusted operator on the server: it acts as the system, owning rows as that account."""
+    from sqlalchemy import select
+
+    from wsis.errors import WsisError
+    from wsis.registry.models import User
+    from wsis.registry.policy import Actor
+
+    with reg.read() as s:
+        user = s.scalar(select(User).where(User.email == as_user.strip().lower()))
+    if user is None:
+        raise WsisError("not-found", f"no account {as_user}", column="--as", expected="an existing e-mail")
+    return Actor(user_id=user.id, role="admin", scopes=_system().scopes, via="system")
+
+
 @registry_app.command("import")
 def import_(csv_path: Path, as_user: str = typer.Option(..., "--as", help="e-mail of the owning account"),
             approve: bool = typer.Option(False, help="publish the rows at once"),
             kind: str = typer.Option("initiatives", help="initiatives | igf-forums | igf-outputs")) -> None:
     """Import a CSV of initiatives (or IGF forums/outputs): every row is validated; all rows or none are written."""
-    from sqlalchemy import select
-
     from wsis.errors import WsisError
-    from wsis.registry.models import User
     from wsis.registry.opendata import import_csv
-    from wsis.registry.policy import Actor
 
     reg = _reg()
-    with reg.read() as s:
-        user = s.scalar(select(User).where(User.email == as_user.strip().lower()))
-    if user is None:
-        raise WsisError("not-found", f"no account {as_user}", column="--as", expected="an existing e-mail")
-    # The CLI is the trusted operator on the server: it acts as the system, owning rows as that account.
-    actor = Actor(user_id=user.id, role="admin", scopes=_system().scopes, via="system")
+    actor = _operator_as(reg, as_user)
     if kind in ("igf-forums", "igf-outputs"):
         from wsis.registry.igf import import_csv as import_igf
 
@@ -126,6 +132,17 @@ def import_(csv_path: Path, as_user: str = typer.Option(..., "--as", help="e-mai
     else:
         raise WsisError("bad-parameter", f"--kind {kind[:30]!r}", column="--kind",
                         expected="initiatives, igf-forums or igf-outputs")
+    typer.echo(json.dumps({k: v for k, v in res.items() if k != "ids"} | {"first_id": (res["ids"] or [None])[0]}))
+
+
+@registry_app.command("import-commitments")
+def import_commitments_(csv_path: Path, as_user: str = typer.Option(..., "--as", help="e-mail of the owning account"),
+                        approve: bool = typer.Option(False, help="publish the rows at once")) -> None:
+    """Import a CSV of commitments (columns of the export's commitments.csv): all rows or none are written."""
+    from wsis.registry.commitment_import import import_commitments
+
+    reg = _reg()
+    res = import_commitments(reg, _operator_as(reg, as_user), csv_path, approve=approve)
     typer.echo(json.dumps({k: v for k, v in res.items() if k != "ids"} | {"first_id": (res["ids"] or [None])[0]}))
 
 

@@ -4,6 +4,7 @@ the release; there is no SQL outside it and the release reader."""
 
 from wsis.query.frameworks import WorldMap, frameworks, world_map
 from wsis.query.memo import memo
+from wsis.query.money import exchange_rates, to_usd, usd_rate
 from wsis.query.names import (
     action_line_gaps,
     area_names_all,
@@ -16,7 +17,6 @@ from wsis.query.names import (
     indicators,
     members,
     names,
-    outcome_links,
     translated,
     un_countries,
     un_members,
@@ -40,6 +40,7 @@ from wsis.query.observations import (
     source_kinds,
     sources_of,
 )
+from wsis.query.outcome import cited_paragraphs, outcome_links, paragraph_indicators
 from wsis.query.releases import (
     Release,
     current_release,
@@ -58,13 +59,16 @@ from wsis.query.texts import (
     gap_text,
     gdc_objective_text,
     paragraph_text,
+    section_text,
     target_text,
 )
 from wsis.reference.frameworks import Frameworks
 from wsis.schema import DISAGG
 
 __all__ = [
-    "action_line_gaps", "action_line_text", "deliverable_text", "document_title", "gap_text", "gdc_objective_text", "paragraph_text", "target_text",
+    "action_line_gaps", "action_line_text", "cited_paragraphs", "deliverable_text", "document_title",
+    "exchange_rates", "gap_text", "gdc_objective_text", "paragraph_indicators", "paragraph_text", "section_text",
+    "target_text", "to_usd", "usd_rate",
     "DISAGG", "Frameworks", "Release", "WorldMap", "area_indicators", "area_names_all", "area_row", "areas", "coverage",
     "country_years", "coverage_counts", "current_release", "datasets", "default_dims", "diff_summary", "dim_values",
     "disagg_codes", "findings", "frameworks", "gap_table", "group_coverage", "group_sizes", "groups_of",

@@ -7,7 +7,6 @@ from typing import Any
 
 import pandas as pd
 
-from wsis.catalogue import load_outcome_links
 from wsis.errors import WsisError
 from wsis.query.memo import memo
 from wsis.query.texts import definition_text
@@ -125,14 +124,6 @@ def indicator_row(rel: Release, code: str) -> dict[str, Any]:
         if col in row:
             row[col] = [int(x) if col == "breaks" else x for x in (row[col] if row[col] is not None else [])]
     return row
-
-
-def outcome_links(rel: Release, lang: str = "en") -> dict[int, list[dict[str, str]]]:
-    """Outcome-document paragraph -> the indicators (code, name in ``lang``) that measure it and that this
-    release holds (the catalogue's editorial mapping, outcome_links.yaml)."""
-    have = indicator_names(rel, lang)
-    return {p: [{"code": c, "name": have[c]} for c in codes if c in have]
-            for p, codes in load_outcome_links().items() if any(c in have for c in codes)}
 
 
 def action_line_gaps(rel: Release) -> dict[str, list[dict[str, str]]]:

@@ -79,6 +79,11 @@ def paragraph_text(p: dict, lang: str) -> dict:
     return {**p, "summary": summary.text, "section": section.text, "unofficial": summary.unofficial}
 
 
+def section_text(section: str, lang: str) -> str:
+    """The name of a section of the outcome document in the page language."""
+    return catalogue_text("section", section, lang, section).text
+
+
 def deliverable_text(d: dict, lang: str) -> dict:
     """A deliverable with its wording and responsible actors' names in the page language."""
     text = catalogue_text("deliverable", d.get("deliverable"), lang, d.get("deliverable") or "")

@@ -75,7 +75,7 @@ def commitment_dict(c: Commitment, tags: dict[str, list[str]], today: dt.date | 
                          "stakeholder_group": c.organisation.stakeholder_group,
                          "country": c.organisation.country or None},
         "countries": tags.get("countries", []), "action_lines": tags.get("action_lines", []),
-        "sdg_targets": tags.get("sdg_targets", []),
+        "sdg_targets": tags.get("sdg_targets", []), "paragraphs": tags.get("paragraphs", []),
         "financial": {"amount": str(c.amount) if c.amount is not None else None, "currency": c.currency,
                       "finance_type": c.finance_type, "period_start": iso(c.period_start),
                       "period_end": iso(c.period_end)} if c.is_financial else None,
@@ -83,7 +83,10 @@ def commitment_dict(c: Commitment, tags: dict[str, list[str]], today: dt.date | 
         "registered_on": iso(c.registered_on), "version": c.version, "owner_id": c.owner_id,
         "reports": [{"id": r.id, "reported_on": iso(r.reported_on), "summary": r.summary,
                      "percent_complete": r.percent_complete, "moderation": r.moderation,
-                     "moderation_reason": r.moderation_reason} for r in shown],
+                     "moderation_reason": r.moderation_reason,
+                     "disbursed": {"amount": str(r.disbursed_amount), "currency": r.disbursed_currency,
+                                   "date": iso(r.disbursed_on)} if r.disbursed_amount is not None else None}
+                    for r in shown],
         "report_status": report_status(c.registered_on, last, today),
     }
 
@@ -125,6 +128,16 @@ def check_commitment_dates(registered_on: dt.date | None, deadline: dt.date | No
                             expected="a date on or after registered_on", status=422)
 
 
+def check_financial(data: CommitmentIn) -> list[bool]:
+    """Amount, currency and finance type come together or not at all; which of them are given."""
+    fin = [data.amount is not None, data.currency is not None, data.finance_type is not None]
+    if any(fin) and not all(fin):
+        missing = [n for n, ok in zip(("amount", "currency", "finance_type"), fin, strict=True) if not ok][0]
+        raise WsisError("incomplete-financial", "a financial commitment needs amount, currency and type",
+                        column=missing, expected="amount, currency (ISO 4217) and finance_type", status=422)
+    return fin
+
+
 def submit_commitment(reg: Registry, actor: Actor, data: CommitmentIn) -> dict[str, Any]:
     """Register a commitment (pending moderation)."""
     require(actor, "commitment.submit")
@@ -134,11 +147,7 @@ def submit_commitment(reg: Registry, actor: Actor, data: CommitmentIn) -> dict[s
     check_codes(vocabulary(reg), payload)
     check_dates(data.period_start, data.period_end, "period_end")
     check_commitment_dates(data.registered_on or dt.date.today(), data.deadline, reg.settings.deadline_max_years)
-    fin = [data.amount is not None, data.currency is not None, data.finance_type is not None]
-    if any(fin) and not all(fin):
-        missing = [n for n, ok in zip(("amount", "currency", "finance_type"), fin, strict=True) if not ok][0]
-        raise WsisError("incomplete-financial", "a financial commitment needs amount, currency and type",
-                        column=missing, expected="amount, currency (ISO 4217) and finance_type", status=422)
+    fin = check_financial(data)
 
     def txn(s: Session) -> dict[str, Any]:
         if data.initiative_id is not None:
@@ -213,6 +222,20 @@ def delete_commitment(reg: Registry, actor: Actor, ident: int) -> None:
     reg.write(txn)
 
 
+def check_disbursement(data: ProgressIn) -> None:
+    """A disbursement is an amount, a currency and a date, all three, paid no later than the report."""
+    parts = {"disbursed_amount": data.disbursed_amount, "disbursed_currency": data.disbursed_currency,
+             "disbursed_on": data.disbursed_on}
+    given = [k for k, v in parts.items() if v is not None]
+    if given and len(given) < 3:
+        missing = next(k for k, v in parts.items() if v is None)
+        raise WsisError("incomplete-disbursement", "a disbursement needs amount, currency and date", column=missing,
+                        expected="disbursed_amount, disbursed_currency (ISO 4217) and disbursed_on", status=422)
+    if data.disbursed_on is not None and not (EARLIEST <= data.disbursed_on <= data.reported_on):
+        raise WsisError("implausible-date", "the disbursement is dated after the report or before WSIS (2003)",
+                        column="disbursed_on", expected=f"a date from {EARLIEST} to the report's date", status=422)
+
+
 def add_progress_report(reg: Registry, actor: Actor, ident: int, data: ProgressIn) -> dict[str, Any]:
     """File a dated progress report on a commitment (its owner, or a moderator); it waits for moderation."""
     require(actor, "commitment.submit")
@@ -223,14 +246,21 @@ def add_progress_report(reg: Registry, actor: Actor, ident: int, data: ProgressI
         raise WsisError("implausible-date", "a report cannot be dated before WSIS (2003)", column="reported_on",
                         expected=f"a date from {EARLIEST} to today", status=422)
 
+    check_disbursement(data)
+
     def txn(s: Session) -> dict[str, Any]:
         c = s.get(Commitment, ident)
         if c is None or not _visible(actor, c):
             raise not_found("commitment", ident)
         require(actor, "commitment.report", c.owner_id)
+        if data.disbursed_amount is not None and not c.is_financial:
+            raise WsisError("not-financial", "only a financial commitment records disbursements",
+                            column="disbursed_amount", expected="no amount on a non-financial commitment",
+                            status=422)
         s.add(ProgressReport(commitment_id=c.id, author_id=actor.user_id or 0, reported_on=data.reported_on,
                              summary=sanitise_html(data.summary), percent_complete=data.percent_complete,
-                             moderation="pending"))
+                             moderation="pending", disbursed_amount=data.disbursed_amount,
+                             disbursed_currency=data.disbursed_currency, disbursed_on=data.disbursed_on))
         c.version += 1
         c.updated_at = utcnow()
         snap = _snap(s, c)
@@ -297,6 +327,17 @@ def update_commitment(reg: Registry, actor: Actor, ident: int, patch: Commitment
     return reg.write(txn)
 
 
+def pending_commitments(reg: Registry, actor: Actor, limit: int = 100) -> list[dict[str, Any]]:
+    """Commitments awaiting moderation, oldest first (moderators)."""
+    require(actor, "moderation.queue")
+    with reg.read() as s:
+        rows = list(s.scalars(select(Commitment).where(Commitment.moderation == "pending",
+                                                       Commitment.deleted_at.is_(None))
+                              .order_by(Commitment.id).limit(limit)))
+        tags = get_tags(s, "commitment", [c.id for c in rows])
+        return [commitment_dict(c, tags[c.id], unpublished=True) for c in rows]
+
+
 def pending_reports(reg: Registry, actor: Actor, limit: int = 100) -> list[dict[str, Any]]:
     """Progress reports awaiting moderation, oldest first (moderators)."""
     require(actor, "moderation.queue")
@@ -305,18 +346,20 @@ def pending_reports(reg: Registry, actor: Actor, limit: int = 100) -> list[dict[
                          .where(ProgressReport.moderation == "pending", Commitment.deleted_at.is_(None))
                          .order_by(ProgressReport.id).limit(limit)).all()
         return [{"id": r.id, "commitment_id": c.id, "commitment_title": c.title, "reported_on": iso(r.reported_on),
-                 "summary": r.summary, "percent_complete": r.percent_complete, "author_id": r.author_id}
+                 "summary": r.summary, "percent_complete": r.percent_complete, "author_id": r.author_id,
+                 "disbursed": {"amount": str(r.disbursed_amount), "currency": r.disbursed_currency,
+                               "date": iso(r.disbursed_on)} if r.disbursed_amount is not None else None}
                 for r, c in rows]
 
 
 def list_commitments(reg: Registry, actor: Actor = ANONYMOUS, action_line: str | None = None,
                      country: str | None = None, light: str | None = None, financial: bool | None = None,
-                     limit: int = 50, offset: int = 0, today: dt.date | None = None) -> dict[str, Any]:
+                     paragraph: str | None = None, limit: int = 50, offset: int = 0, today: dt.date | None = None) -> dict[str, Any]:
     """Public commitments, filtered: ``{data, count, offset, limit}``."""
     limit = max(1, min(int(limit), 500))
     offset = max(0, int(offset))
     stmt = select(Commitment).where(Commitment.moderation == "approved", Commitment.deleted_at.is_(None))
-    for kind, code in (("action_lines", action_line), ("countries", country)):
+    for kind, code in (("action_lines", action_line), ("countries", country), ("paragraphs", paragraph)):
         if code:
             stmt = stmt.where(Commitment.id.in_(select(Tag.entity_id).where(
                 Tag.entity_type == "commitment", Tag.kind == kind,

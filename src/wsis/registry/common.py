@@ -19,7 +19,7 @@ from wsis.registry.models import Organisation, Tag, User, Version
 from wsis.registry.policy import Actor
 from wsis.registry.reference import BENEFICIARY_GROUPS, Vocabulary, load_vocabulary
 
-TAG_KINDS = ("countries", "action_lines", "sdg_targets", "gdc_objectives", "groups")
+TAG_KINDS = ("countries", "action_lines", "sdg_targets", "gdc_objectives", "groups", "paragraphs")
 _ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote", "h3", "h4"}
 _LINK = re.compile(r"^https?://[^\s<>\"']{3,2000}$")
 
@@ -84,13 +84,15 @@ def check_links(links: list[str]) -> list[str]:
 
 
 def check_codes(vocab: Vocabulary, data: dict[str, Any]) -> None:
-    """Every country, action line, SDG target, GDC objective and group must be a known code."""
+    """Every country, action line, SDG target, GDC objective, group and outcome paragraph must be a known code."""
     checks = {
         "countries": (lambda c: c in vocab.countries, "ISO 3166 alpha-3 codes such as KEN"),
         "action_lines": (lambda c: c in vocab.action_lines, "WSIS action lines C1..C11 or C7-EGOV etc."),
         "sdg_targets": (vocab.is_sdg_target, "SDG targets such as 9.c"),
         "gdc_objectives": (lambda c: c in vocab.gdc_objectives, "GDC objectives 1..5"),
         "groups": (lambda c: c in BENEFICIARY_GROUPS, ", ".join(BENEFICIARY_GROUPS)),
+        "paragraphs": (lambda c: c in vocab.paragraphs,
+                       "operative paragraphs of the outcome document in the release, such as 67"),
     }
     for kind, (ok, expected) in checks.items():
         for code in data.get(kind) or []:

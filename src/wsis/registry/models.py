@@ -180,6 +180,10 @@ class ProgressReport(Base):
     moderation: Mapped[str] = mapped_column(String(20), default="pending")
     moderation_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # what was paid out since the previous report (para 67); all three or none
+    disbursed_amount: Mapped[Decimal | None] = mapped_column(Numeric(20, 2), nullable=True)
+    disbursed_currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
+    disbursed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
 
 class RoadMap(Base):

@@ -40,6 +40,7 @@ class Vocabulary:
     deliverables: list[dict] = field(default_factory=list)
     actors: dict[str, str] = field(default_factory=dict)
     facilitators: dict[str, str] = field(default_factory=dict)
+    paragraphs: dict[str, str] = field(default_factory=dict)  # outcome-document paragraph number -> summary
 
     def is_sdg_target(self, code: str) -> bool:
         """True for an SDG target id such as ``9.c`` or ``17.8``."""
@@ -60,6 +61,11 @@ def _names(value: object) -> str:
     return str(value or "")
 
 
+def _paragraphs(rows: list[dict]) -> dict[str, str]:
+    """Operative paragraphs as tag codes (``"67"``) with their summaries."""
+    return {str(int(p["para"])): str(p.get("summary") or "") for p in rows}
+
+
 def vocabulary_from(frameworks: Frameworks, countries: dict[str, str]) -> Vocabulary:
     """The vocabulary from frameworks as a release stores them, and the UN countries (ISO3 -> name)."""
     lines: dict[str, str] = {}
@@ -70,7 +76,8 @@ def vocabulary_from(frameworks: Frameworks, countries: dict[str, str]) -> Vocabu
             facilitators[item["code"]] = _names(item.get("lead_facilitator"))
     return Vocabulary(action_lines=lines, gdc_objectives={str(o["id"]): o["title"] for o in frameworks.gdc_objectives},
                       countries=dict(countries), deliverables=list(frameworks.deliverables),
-                      actors=dict(frameworks.actors), facilitators=facilitators)
+                      actors=dict(frameworks.actors), facilitators=facilitators,
+                      paragraphs=_paragraphs(frameworks.paragraphs))
 
 
 @lru_cache(maxsize=4)
@@ -96,4 +103,5 @@ def load_vocabulary(data_dir: Path) -> Vocabulary:
     oc = _read_yaml(fw / "outcome_commitments.yaml")
     return Vocabulary(action_lines=lines, gdc_objectives=objectives, countries=countries,
                       deliverables=list(oc.get("deliverables_index") or []),
-                      actors=dict(oc.get("vocabulary", {}).get("actors") or {}), facilitators=facilitators)
+                      actors=dict(oc.get("vocabulary", {}).get("actors") or {}), facilitators=facilitators,
+                      paragraphs=_paragraphs(oc.get("paragraphs") or []))

@@ -68,6 +68,7 @@ class InitiativeIn(Strict):
     sdg_targets: list[str] = Field(default_factory=list, max_length=200)
     gdc_objectives: list[str] = Field(default_factory=list, max_length=5)
     groups: list[str] = Field(default_factory=list, max_length=10)
+    paragraphs: list[str] = Field(default_factory=list, max_length=130)
     status: ProjectStatus = "ongoing"
     start_date: dt.date | None = None
     end_date: dt.date | None = None
@@ -76,7 +77,7 @@ class InitiativeIn(Strict):
     contact_email: str = Field(default="", max_length=254)
     contact_public: bool = False
 
-    @field_validator("countries", "action_lines", "sdg_targets", "gdc_objectives", "groups")
+    @field_validator("countries", "action_lines", "sdg_targets", "gdc_objectives", "groups", "paragraphs")
     @classmethod
     def _short_codes(cls, v: list[str]) -> list[str]:
         if any(len(c) > 40 for c in v):
@@ -100,6 +101,7 @@ class InitiativePatch(Strict):
     sdg_targets: list[str] | None = Field(default=None, max_length=200)
     gdc_objectives: list[str] | None = Field(default=None, max_length=5)
     groups: list[str] | None = Field(default=None, max_length=10)
+    paragraphs: list[str] | None = Field(default=None, max_length=130)
     status: ProjectStatus | None = None
     start_date: dt.date | None = None
     end_date: dt.date | None = None
@@ -127,6 +129,7 @@ class CommitmentIn(Strict):
     countries: list[str] = Field(default_factory=list, max_length=300)
     action_lines: list[str] = Field(default_factory=list, max_length=30)
     sdg_targets: list[str] = Field(default_factory=list, max_length=200)
+    paragraphs: list[str] = Field(default_factory=list, max_length=130)
     amount: Decimal | None = Field(default=None, ge=0, max_digits=18, decimal_places=2)
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     finance_type: FinanceType | None = None
@@ -146,18 +149,25 @@ class CommitmentPatch(Strict):
     countries: list[str] | None = Field(default=None, max_length=300)
     action_lines: list[str] | None = Field(default=None, max_length=30)
     sdg_targets: list[str] | None = Field(default=None, max_length=200)
+    paragraphs: list[str] | None = Field(default=None, max_length=130)
 
 
 class ProgressIn(Strict):
+    """A progress report; ``disbursed_*`` record what was paid out (amount, ISO 4217 currency, date)."""
+
     reported_on: dt.date
     summary: str = Field(min_length=3, max_length=20000)
     percent_complete: int | None = Field(default=None, ge=0, le=100)
+    disbursed_amount: Decimal | None = Field(default=None, ge=0, max_digits=18, decimal_places=2)
+    disbursed_currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    disbursed_on: dt.date | None = None
 
 
 class MilestoneIn(Strict):
     title: str = Field(min_length=3, max_length=300)
     target: str = Field(default="", max_length=2000)
     indicator_codes: list[str] = Field(default_factory=list, max_length=20)
+    paragraphs: list[str] = Field(default_factory=list, max_length=130)
     due_date: dt.date | None = None
     status: Literal["planned", "on_track", "at_risk", "done", "missed"] = "planned"
 

@@ -38,7 +38,7 @@ from wsis.registry.policy import ANONYMOUS, Actor, can, require
 from wsis.registry.schemas import InitiativeIn, InitiativePatch, ModerationIn
 
 DUPLICATE_THRESHOLD = 0.6
-FACET_KINDS = ("action_lines", "countries", "groups", "sdg_targets", "gdc_objectives")
+FACET_KINDS = ("action_lines", "countries", "groups", "sdg_targets", "gdc_objectives", "paragraphs")
 
 
 def public_clause():

@@ -11,7 +11,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wsis.errors import WsisError
-from wsis.registry.common import iso, not_found, plain_text, record, vocabulary
+from wsis.registry.common import (
+    check_codes,
+    get_tags,
+    iso,
+    not_found,
+    plain_text,
+    record,
+    set_tags,
+    vocabulary,
+)
 from wsis.registry.db import Registry, get_registry
 from wsis.registry.models import Deliverable, Milestone, RoadMap
 from wsis.registry.policy import Actor, require
@@ -110,12 +119,18 @@ def update_deliverable(reg: Registry, actor: Actor, ident: int, patch: Deliverab
     return reg.write(txn)
 
 
-def roadmap_dict(m: RoadMap) -> dict[str, Any]:
-    """Plain-dict view of a road map and its milestones."""
+def roadmap_dict(m: RoadMap, tags: dict[int, dict[str, list[str]]] | None = None) -> dict[str, Any]:
+    """Plain-dict view of a road map and its milestones (with the outcome paragraphs they cite, from ``tags``)."""
+    tags = tags or {}
     return {"code": m.code, "title": m.title, "facilitator": m.facilitator, "status": m.status,
             "milestones": [{"id": x.id, "title": x.title, "target": x.target,
                             "indicator_codes": list(x.indicator_codes), "due_date": iso(x.due_date),
-                            "status": x.status} for x in m.milestones]}
+                            "status": x.status, "paragraphs": list((tags.get(x.id) or {}).get("paragraphs") or [])}
+                           for x in m.milestones]}
+
+
+def _with_tags(s: Session, m: RoadMap) -> dict[str, Any]:
+    return roadmap_dict(m, get_tags(s, "milestone", [x.id for x in m.milestones if x.id is not None]))
 
 
 def roadmaps(registry: Registry | None = None) -> list[dict[str, Any]]:
@@ -126,7 +141,7 @@ def roadmaps(registry: Registry | None = None) -> list[dict[str, Any]]:
         return (m.code == JOINT_ROADMAP, int(nums[0]) if nums else 99, m.code)
 
     with reg.read() as s:
-        return [roadmap_dict(m) for m in sorted(s.scalars(select(RoadMap)), key=order)]
+        return [_with_tags(s, m) for m in sorted(s.scalars(select(RoadMap)), key=order)]
 
 
 def get_roadmap(reg: Registry, code: str) -> dict[str, Any]:
@@ -135,7 +150,7 @@ def get_roadmap(reg: Registry, code: str) -> dict[str, Any]:
         m = s.scalar(select(RoadMap).where(RoadMap.code == code))
         if m is None:
             raise not_found("road map", code)
-        return roadmap_dict(m)
+        return _with_tags(s, m)
 
 
 def add_milestone(reg: Registry, actor: Actor, code: str, data: MilestoneIn) -> dict[str, Any]:
@@ -145,19 +160,22 @@ def add_milestone(reg: Registry, actor: Actor, code: str, data: MilestoneIn) -> 
         if not _INDICATOR.match(c):
             raise WsisError("bad-indicator", f"not an indicator code: {c[:60]!r}", column="indicator_codes",
                             expected="a catalogue code such as IT_USE_ii99", status=422)
+    check_codes(vocabulary(reg), {"paragraphs": data.paragraphs})
 
     def txn(s: Session) -> dict[str, Any]:
         m = s.scalar(select(RoadMap).where(RoadMap.code == code))
         if m is None:
             raise not_found("road map", code)
-        m.milestones.append(Milestone(title=plain_text(data.title), target=plain_text(data.target),
-                                      indicator_codes=list(data.indicator_codes), due_date=data.due_date,
-                                      status=data.status))
+        milestone = Milestone(title=plain_text(data.title), target=plain_text(data.target),
+                              indicator_codes=list(data.indicator_codes), due_date=data.due_date, status=data.status)
+        m.milestones.append(milestone)
         if m.status == "not_started":
             m.status = "in_progress"
         m.version += 1
         s.flush()
-        out = roadmap_dict(m)
+        set_tags(s, "milestone", milestone.id, {"paragraphs": data.paragraphs})
+        s.flush()
+        out = _with_tags(s, m)
         record(s, "roadmap", m.id, m.version, "milestone", actor, out)
         return out
 

@@ -114,6 +114,9 @@ TABLES_DDL = [
         base_year INTEGER, base_value DOUBLE, latest_year INTEGER, latest_value DOUBLE, target_value DOUBLE,
         observed_rate DOUBLE, required_rate DOUBLE, ratio DOUBLE, progress_share DOUBLE, projected_2030 DOUBLE,
         projected_low DOUBLE, projected_high DOUBLE, years_used VARCHAR, n_points INTEGER)""",
+    # US-dollar exchange rates for the financial commitments (wsis.reference.exchange_rates), units per USD
+    """CREATE TABLE exchange_rates (currency VARCHAR, series VARCHAR, date DATE, per_usd DOUBLE, source VARCHAR,
+        file VARCHAR)""",
     """CREATE TABLE area_latest (REF_AREA VARCHAR, INDICATOR VARCHAR, year INTEGER, value DOUBLE,
         first_year INTEGER, first_value DOUBLE, n BIGINT)""",
 ]

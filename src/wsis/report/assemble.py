@@ -17,7 +17,7 @@ import pandas as pd
 from wsis import query as data
 from wsis.errors import WsisError
 from wsis.query import Release
-from wsis.report import beyond, finance
+from wsis.report import beyond, finance, followup
 from wsis.report.numbers import Fact, decimals_for, source_decimals
 from wsis.report.registry_view import RegistrySnapshot
 
@@ -344,6 +344,8 @@ class Assembler:
                 "gaps": self.gaps(), "progress": self.progress(), "action_lines": self.action_lines(),
                 "finance": finance.summarise(self.reg.commitments, self.rel, self.reg.as_of),
                 "deliverables": self.deliverables(), "methods": self.methods(),
+                "followup": followup.summarise(data.frameworks(self.rel).paragraphs, self.reg.initiatives,
+                                               self.reg.commitments, self.reg.roadmaps),
                 "annex_countries": self.annex_countries(),
                 "registry": {"initiatives": len(self.reg.initiatives), "commitments": len(self.reg.commitments),
                              "new_initiatives": sum(self.period.contains(i["created_at"])

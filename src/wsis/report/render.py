@@ -80,6 +80,10 @@ class Labels:
         """The unit written out."""
         return self.w.label(f"unit.{unit}", unit or "")
 
+    def section(self, name: str) -> str:
+        """A section of the outcome document, named in the report's language."""
+        return data.section_text(name, self.w.lang)
+
     def code(self, group: str, code: Any) -> str:
         """A status, light, finance type... label."""
         return self.w.label(f"{group}.{code}", str(code))

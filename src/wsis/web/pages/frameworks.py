@@ -6,6 +6,7 @@ import pandas as pd
 from fastapi import APIRouter, Depends
 
 from wsis import query as data
+from wsis import registry
 from wsis.errors import WsisError
 from wsis.web.deps import Ctx, get_ctx, registry_entries
 from wsis.web.render import respond
@@ -77,13 +78,40 @@ def outcome(ctx: Ctx = Depends(get_ctx)):
     fw = ctx.frameworks
     title = data.document_title(fw.document, ctx.lang)
     paras = [data.paragraph_text(p, ctx.lang) for p in fw.paragraphs]
-    ctx_dict = {"doc": {**fw.document, "title": title.text}, "paras": paras,
+    acted = registry.paragraphs_with_action(registry.get_registry(ctx.settings))
+    ctx_dict = {"doc": {**fw.document, "title": title.text}, "paras": paras, "acted": acted,
                 "deliverables": [data.deliverable_text(d, ctx.lang) for d in fw.deliverables],
                 "links": data.outcome_links(ctx.release, ctx.lang),
                 "unofficial": title.unofficial or any(p["unofficial"] for p in paras)}
     return respond(ctx, "outcome.html", ctx._("The WSIS+20 outcome document"), ctx_dict,
-                   data={"document": fw.document, "paragraphs": fw.paragraphs, "deliverables": fw.deliverables},
+                   data={"document": fw.document, "paragraphs": fw.paragraphs, "deliverables": fw.deliverables,
+                         "paragraphs_with_action": acted},
                    table=pd.DataFrame(fw.deliverables), name="deliverables")
+
+
+@router.get("/outcome/{para}")
+def outcome_paragraph(para: int, ctx: Ctx = Depends(get_ctx)):
+    """One operative paragraph: its summary in the page language, the indicators that evidence it and the
+    public registry entries (initiatives, commitments, road-map milestones) that cite it."""
+    fw = ctx.frameworks
+    row = next((p for p in fw.paragraphs if int(p["para"]) == para), None)
+    if row is None:
+        raise WsisError("not-found", f"no operative paragraph {para} in the outcome document", column="para",
+                        expected=f"1..{len(fw.paragraphs)}", status=404)
+    p = data.paragraph_text(row, ctx.lang)
+    names = data.indicator_names(ctx.release, ctx.lang)
+    inds = [{"INDICATOR": c, "name": names.get(c, c)} for c in data.paragraph_indicators(ctx.release).get(para, [])]
+    entries = registry.paragraph_entries(para, ctx.lang, registry.get_registry(ctx.settings))
+    deliverables = [data.deliverable_text(d, ctx.lang) for d in fw.deliverables if int(d["para"]) == para]
+    d = {"p": p, "indicators": inds, "deliverables": deliverables, **entries}
+    table = pd.DataFrame([{"kind": "indicator", "id": i["INDICATOR"], "title": i["name"]} for i in inds]
+                         + [{"kind": "initiative", "id": i["id"], "title": i["title"]} for i in entries["initiatives"]]
+                         + [{"kind": "commitment", "id": c["id"], "title": c["title"]} for c in entries["commitments"]]
+                         + [{"kind": "milestone", "id": m["id"], "title": m["title"]} for m in entries["milestones"]],
+                         columns=["kind", "id", "title"])
+    return respond(ctx, "outcome_paragraph.html", f"{ctx._('Paragraph')} {para}", d,
+                   data={"paragraph": {**row, "summary_in_language": p["summary"]}, "indicators": inds, **entries},
+                   table=table, name=f"paragraph-{para}")
 
 
 def _diff_summary(old: str, new: str, settings) -> str | None:

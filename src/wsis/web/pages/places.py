@@ -79,12 +79,14 @@ def area_page(iso3: str, ctx: Ctx = Depends(get_ctx)):
             df = df.sort_values(["o", "year"])
             line = charts.line_chart(rel.id, df, unit_label("PT", _), lang=ctx.lang)
     name = nm.get(iso3, iso3)
+    initiatives, commitments = registry_entries(ctx.settings, "country", iso3)
     ctx_dict = {"code": iso3, "rows": rows, "groups": [{"code": g, "name": nm.get(g, g)} for g in grps],
                 "line": line, "line_title": _("Individuals using the Internet") + f": {name}",
                 "line_desc": _("Compared with the world and the income group; the indicator table below gives every value."),
-                "progress_available": bool(status), "beyond": beyond.area_rows(ctx, iso3), "initiatives": registry_entries(ctx.settings, "country", iso3, commitments=False)[0]}
+                "progress_available": bool(status), "beyond": beyond.area_rows(ctx, iso3),
+                "initiatives": initiatives, "commitments": commitments}
     return respond(ctx, "area.html", name, ctx_dict, data={"area": row, "groups": grps, "indicators": rows,
-                                                                  "beyond_connectivity": ctx_dict["beyond"]},
+                                                          "beyond_connectivity": ctx_dict["beyond"]},
                    table=pd.DataFrame(rows), name=iso3)
 
 

@@ -14,6 +14,7 @@ from wsis.settings import Settings, get_settings
 from wsis.web.limits import install_guards
 from wsis.web.registry.admin import staff
 from wsis.web.registry.api import api
+from wsis.web.registry.commitment_pages import commitment_pages
 from wsis.web.registry.deps import install_error_handlers
 from wsis.web.registry.igf_api import igf_api
 from wsis.web.registry.igf_pages import igf_pages
@@ -23,6 +24,7 @@ router = APIRouter()
 router.include_router(igf_api)  # before api: its literal paths must not be taken by api's patterns
 router.include_router(api)
 router.include_router(igf_pages)
+router.include_router(commitment_pages)  # before pages: /registry/commitments/new is not an id
 router.include_router(pages)
 router.include_router(staff)
 

@@ -45,6 +45,15 @@ async def account_post(request: Request, ident: PageId):
     return RedirectResponse(f"/registry/admin?lang={_lang(request, form.get('ui'))}", status_code=303)
 
 
+@staff.post("/moderation/commitments/{ident}")
+async def commitment_post(request: Request, ident: PageId):
+    """Approve or reject one commitment from the queue."""
+    form = await _form(request)
+    check_csrf(request, form.get("csrf_token"))
+    commitments.moderate_commitment(registry(request), caller(request).actor, ident, decision_of(form))
+    return RedirectResponse(f"/registry/moderation?lang={_lang(request, form.get('ui'))}", status_code=303)
+
+
 @staff.post("/moderation/commitments/{ident}/reports/{report_id}")
 async def report_post(request: Request, ident: PageId, report_id: PageId):
     """Approve or reject one progress report from the queue."""

@@ -208,7 +208,8 @@ def moderation_page(request: Request) -> HTMLResponse:
     lang = _lang(request)
     items = services.moderation_queue(registry(request), caller(request).actor)
     reports = commitments.pending_reports(registry(request), caller(request).actor)
-    return render(request, "moderation.html", lang, items=items, reports=reports)
+    pledges = commitments.pending_commitments(registry(request), caller(request).actor)
+    return render(request, "moderation.html", lang, items=items, reports=reports, pledges=pledges)
 
 
 def decision_of(form) -> ModerationIn:
