@@ -21,7 +21,8 @@ def dim_values(rel: Release, code: str) -> dict[str, list[str]]:
     def build():
         cols = ", ".join(f'list(DISTINCT "{d}") AS "{d}"' for d in DISAGG)
         row = rel.sql(f"SELECT {cols} FROM preferred WHERE INDICATOR = ?", [code]).iloc[0]
-        return {d: sorted(row[d]) if row[d] is not None else [] for d in DISAGG}
+        # an indicator without rows in this release gives null lists (None or pandas NA): no values
+        return {d: sorted(row[d]) if hasattr(row[d], "__len__") else [] for d in DISAGG}
     return memo(("dims", rel.id, code), build)
 
 
