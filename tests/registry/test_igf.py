@@ -195,7 +195,7 @@ def test_migration_0003_igf_up_and_down(tmp_path):
     try:
         _alembic(reg, command.upgrade, "0002_security")
         assert not inspect(reg.engine).has_table("igf_forums")
-        reg.migrate()
+        _alembic(reg, command.upgrade, "0003_igf")
         with reg.engine.connect() as conn:
             assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003_igf"
         assert {"igf_forums", "igf_outputs", "igf_uptakes"} <= set(inspect(reg.engine).get_table_names())
