@@ -114,6 +114,9 @@ def test_beyond_connectivity_in_the_release(full):
     g = rel.observations("EGOV_EGDI", areas=["WLD"], years=[2022], all_vintages=True).set_index("DATASET_ID")
     assert g.loc["wsis:derived/aggregates", "METHOD"] == "mean"
     assert g.loc["wsis:derived/aggregates_popw", "METHOD"] == "popw_mean"
+    # ... which never enters the preferred view: a group's series is one method throughout (no splice where
+    # the unweighted mean falls below the coverage threshold, as it did for Oceania's AI readiness)
+    assert rel.sql("SELECT count(*) AS n FROM preferred WHERE DATASET_ID = 'wsis:derived/aggregates_popw'")["n"][0] == 0
     # coverage is the share of the group's members with a score: 193 UN Member States of the world's members
     assert g.loc["wsis:derived/aggregates", "COVERAGE"] == pytest.approx(193 / len(rel.group_members("WLD")), abs=1e-4)
     yes = rel.observations("IT_USF_OPER", datasets=["wsis:derived/aggregates"], all_vintages=True)

@@ -36,8 +36,14 @@ class Derived:
     summary: dict = field(default_factory=dict)
 
 
-def _dataset_row(did: str, title: str, n: int) -> pd.DataFrame:
-    return pd.DataFrame([{"DATASET_ID": did, "provider": "wsis", "adapter": "compute", "publisher": "WSIS Monitor",
+# Alternative methods (the population-weighted means of index scores) are kept in the release for
+# ``all_vintages`` and ``datasets=`` queries, but the preferred view never takes them: a group's series is
+# one method throughout, never spliced where the primary method falls below the coverage threshold.
+VARIANT_PROVIDER = "wsis-variant"
+
+
+def _dataset_row(did: str, title: str, n: int, provider: str = "wsis") -> pd.DataFrame:
+    return pd.DataFrame([{"DATASET_ID": did, "provider": provider, "adapter": "compute", "publisher": "WSIS Monitor",
                           "title": title, "licence": "as the source datasets", "path": None, "sha256": None,
                           "size": 0, "vintage": f"computed {__version__}", "n_obs": n, "skipped": "",
                           "source_kind": "computed", "source_kind_detail": ""}])
@@ -79,7 +85,8 @@ def aggregate_frames(con: duckdb.DuckDBPyConnection, settings: Settings, catalog
                                int((rows["DATASET_ID"] == AGG_DATASET).sum()) if len(rows) else 0),
                   _dataset_row(AGG_POPW_DATASET, "Population-weighted variant of the group means of index "
                                "scores, computed by WSIS Monitor",
-                               int((rows["DATASET_ID"] == AGG_POPW_DATASET).sum()) if len(rows) else 0)],
+                               int((rows["DATASET_ID"] == AGG_POPW_DATASET).sum()) if len(rows) else 0,
+                               VARIANT_PROVIDER)],
                   ignore_index=True),
               "provider_rank": pd.DataFrame({"INDICATOR": base, "provider": "wsis",
                                              "rank": WSIS_RANK_AFTER_PUBLISHED})}

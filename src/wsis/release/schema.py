@@ -50,6 +50,7 @@ WITH series AS (
     SELECT {_SERIES}, d.provider, coalesce(min(p.rank), 99) AS rank, max(o.TIME_PERIOD) AS last_year
     FROM observations o JOIN datasets d USING (DATASET_ID)
     LEFT JOIN provider_rank p ON p.INDICATOR = o.INDICATOR AND p.provider = d.provider
+    WHERE d.provider <> 'wsis-variant'  -- alternative methods stay out of the preferred view
     GROUP BY ALL
 ), ranked AS (
     -- Our own group aggregates (provider 'wsis') give way to a published group series, unless that
