@@ -16,7 +16,9 @@ HERE = Path(__file__).resolve().parents[1] / "data"
 
 
 def test_rates_are_units_per_dollar_by_iso_code(tmp_path):
-    shutil.copytree(HERE / "exchange_rates", tmp_path / "exchange_rates")
+    # the fixture is laid out as the mirror's exchange_rates/monthly.csv
+    (tmp_path / "exchange_rates").mkdir()
+    shutil.copyfile(HERE / "rates" / "hand_made_monthly_rates.csv", tmp_path / "exchange_rates" / "monthly.csv")
     df = load_exchange_rates(tmp_path)
     got = {(r.currency, r.date.isoformat()): r.per_usd for r in df.itertuples()}
     # France (pre-euro), Venezuela (unmapped), 2002 (before WSIS) and the empty April value are left out
