@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from wsis.errors import WsisError
 from wsis.registry import common
-from wsis.registry.cells import restore
+from wsis.registry.cells import bad_rows, check_organisation_country, read_import_file, restore
 from wsis.registry.commitments import (
     check_commitment_dates,
     check_financial,
@@ -86,17 +86,13 @@ def import_commitments(reg: Registry, actor: Actor, path: Path, approve: bool = 
     """Import a CSV of commitments as ``actor``: all rows or none. Moderators may import them approved."""
     require(actor, "data.import")
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise WsisError("bad-file", f"cannot read file: {exc}", file=str(path), expected="a UTF-8 CSV file") from exc
+    text = read_import_file(path)
     items, errors = parse_commitments(text, str(path))
     vocab = common.vocabulary(reg)
     for n, item in items:
         try:
             common.check_codes(vocab, item.model_dump())
-            if item.organisation.country and item.organisation.country.upper() not in vocab.countries:
-                raise WsisError("unknown-code", "unknown country", column="organisation_country", status=422)
+            check_organisation_country(vocab, item)
             common.check_dates(item.period_start, item.period_end, "period_end")
             check_commitment_dates(item.registered_on or dt.date.today(), item.deadline,
                                    reg.settings.deadline_max_years)
@@ -104,11 +100,7 @@ def import_commitments(reg: Registry, actor: Actor, path: Path, approve: bool = 
         except WsisError as err:
             errors.append({"row": n, "column": err.column, "message": err.message})
     if errors:
-        errors.sort(key=lambda e: (e["row"], str(e["column"])))
-        first = errors[0]
-        raise WsisError("bad-rows", f"{len(errors)} error(s); first: {first['message']}", file=str(path),
-                        row=first["row"], column=first["column"], expected="a valid commitment row",
-                        hint="nothing was imported", status=422, extra={"errors": errors})
+        raise bad_rows(str(path), errors, "commitment")
     ids: list[int] = []
     with reg.batch():  # one transaction: a row refused while writing leaves nothing behind either
         for _, item in items:

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wsis.errors import WsisError
-from wsis.registry.cells import neutralise_row, restore
+from wsis.registry.cells import neutralise_row, read_import_file, restore
 from wsis.registry.common import (
     check_four_eyes,
     check_links,
@@ -384,10 +384,7 @@ def import_csv(reg: Registry, actor: Actor, path: Path, kind: str, approve: bool
     if kind not in ("forums", "outputs"):
         raise WsisError("bad-kind", f"unknown IGF kind {kind!r}", expected="forums or outputs", status=422)
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise WsisError("bad-file", f"cannot read file: {exc}", file=str(path), expected="a UTF-8 CSV file") from exc
+    text = read_import_file(path)
     return import_text(reg, actor, text, str(path), kind, approve)
 
 

@@ -18,7 +18,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from wsis.errors import WsisError
-from wsis.registry.cells import neutralise_row, restore
+from wsis.registry.cells import (
+    bad_rows,
+    check_organisation_country,
+    neutralise_row,
+    read_import_file,
+    restore,
+)
 from wsis.registry.commitments import list_commitments
 from wsis.registry.db import Registry
 from wsis.registry.policy import Actor, require
@@ -178,14 +184,6 @@ def _split(value: str) -> list[str]:
     return [v.strip() for v in (value or "").split(LIST_SEP) if v.strip()]
 
 
-def _bad_rows(filename: str, errors: list[dict[str, Any]]) -> WsisError:
-    errors = sorted(errors, key=lambda e: (e["row"], str(e["column"])))
-    first = errors[0]
-    return WsisError("bad-rows", f"{len(errors)} error(s); first: {first['message']}", file=filename,
-                     row=first["row"], column=first["column"], expected="a valid initiative row",
-                     hint="nothing was imported", status=422, extra={"errors": errors})
-
-
 def parse_import(text: str, filename: str) -> tuple[list[tuple[int, InitiativeIn]], list[dict[str, Any]]]:
     """Check the shape of every row of a CSV of initiatives: ``([(row, item)], [errors by row/column])``."""
     reader = csv.DictReader(io.StringIO(text))
@@ -227,10 +225,7 @@ def import_csv(reg: Registry, actor: Actor, path: Path, approve: bool = False) -
     """Import a CSV of initiatives as ``actor``: all rows or none. Moderators may import as approved."""
     require(actor, "data.import")
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise WsisError("bad-file", f"cannot read file: {exc}", file=str(path), expected="a UTF-8 CSV file") from exc
+    text = read_import_file(path)
     items, errors = parse_import(text, str(path))
     from wsis.registry import common
 
@@ -238,14 +233,13 @@ def import_csv(reg: Registry, actor: Actor, path: Path, approve: bool = False) -
     for n, item in items:
         try:
             common.check_codes(vocab, item.model_dump())
-            if item.organisation.country and item.organisation.country.upper() not in vocab.countries:
-                raise WsisError("unknown-code", "unknown country", column="organisation_country", status=422)
+            check_organisation_country(vocab, item)
             common.check_dates(item.start_date, item.end_date)
             common.check_links(item.links)
         except WsisError as err:
             errors.append({"row": n, "column": err.column, "message": err.message})
     if errors:
-        raise _bad_rows(str(path), errors)
+        raise bad_rows(str(path), errors, "initiative")
     return _import_items(reg, actor, [item for _, item in items], approve)
 
 
