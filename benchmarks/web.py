@@ -171,7 +171,8 @@ def main() -> None:
         port = free_port()
         procs.append(subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "wsis.web.app:create_app",
                                        "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
-                                       "--log-level", "warning", "--no-access-log"], env=env))
+                                       "--log-level", "warning", "--no-access-log",
+                                       "--timeout-worker-healthcheck", "60"], env=env))
         ours = f"http://127.0.0.1:{port}"
         for _ in range(4 * args.workers):  # /healthz is 200 once a worker's start-up warming is done
             wait_up(ours + "/healthz", timeout=300)

@@ -17,6 +17,7 @@ from tests.registry.conftest import initiative_payload
 
 from wsis.registry.db import Registry
 from wsis.registry.models import ApiToken, Initiative, InitiativeText, SearchDoc, User, Version
+from wsis.web.server import WORKER_HEALTHCHECK_SECONDS
 
 SUBMITTERS = 100
 PER_SUBMITTER = 1
@@ -68,7 +69,9 @@ def test_concurrent_submitters_over_http(settings, reg, password_hash):
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "wsis.web.registry:create_registry_app", "--host",
-         "127.0.0.1", "--port", str(port), "--workers", "2", "--log-level", "warning"],
+         "127.0.0.1", "--port", str(port), "--workers", "2", "--log-level", "warning",
+         # as `wsis serve`: a worker busy with 100 clients on a loaded machine must not be killed mid-request
+         "--timeout-worker-healthcheck", str(WORKER_HEALTHCHECK_SECONDS)],
         env=_env(settings), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}"

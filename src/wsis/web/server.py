@@ -8,6 +8,8 @@ from wsis.errors import WsisError
 from wsis.query import current_release
 from wsis.settings import get_settings
 
+WORKER_HEALTHCHECK_SECONDS = 60
+
 
 def run(host: str | None = None, port: int | None = None, workers: int = 1, proxy_headers: bool | None = None,
         forwarded_allow_ips: str | None = None) -> None:
@@ -22,4 +24,7 @@ def run(host: str | None = None, port: int | None = None, workers: int = 1, prox
     proxy = settings.proxy_headers if proxy_headers is None else proxy_headers
     uvicorn.run("wsis.web.app:create_app", factory=True, host=host or settings.host, port=port or settings.port,
                 workers=workers, log_level="warning", access_log=False, proxy_headers=proxy,
-                forwarded_allow_ips=forwarded_allow_ips or settings.forwarded_allow_ips)
+                forwarded_allow_ips=forwarded_allow_ips or settings.forwarded_allow_ips,
+                # uvicorn kills a worker that misses a 5 s health check, dropping its open requests; a worker
+                # busy with a burst of requests on a loaded 2-core machine can miss it, so allow longer
+                timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS)
