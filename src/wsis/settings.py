@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     home: Path = Field(default=Path("./var"), description="releases, registry and caches")
     registry_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite under home")
     secret_key: str = Field(default="", description="session signing key; generated under home if empty")
+    registry_pool_size: int = Field(default=10, ge=1, le=500,
+                                    description="PostgreSQL connections one server process holds at most; "
+                                    "workers x this must stay below the server's max_connections")
     coverage_threshold: float = Field(default=2 / 3, ge=0, le=1)
     income_classification: str = Field(default="current", pattern="^(current|historical)$")
     host: str = "127.0.0.1"

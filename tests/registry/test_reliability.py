@@ -73,6 +73,7 @@ def test_concurrent_submitters_over_http(settings, reg, password_hash):
          # as `wsis serve`: a worker busy with 100 clients on a loaded machine must not be killed mid-request
          "--timeout-worker-healthcheck", str(WORKER_HEALTHCHECK_SECONDS)],
         env=_env(settings), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    log = None
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(300):
@@ -82,11 +83,17 @@ def test_concurrent_submitters_over_http(settings, reg, password_hash):
             except httpx.HTTPError:
                 time.sleep(0.1)
         started = time.perf_counter()
-        results = asyncio.run(_submit_all(base, tokens))
+        try:
+            results = asyncio.run(_submit_all(base, tokens))
+        except httpx.HTTPError as exc:  # a dropped connection: show why the server dropped it
+            server.send_signal(signal.SIGTERM)
+            log = server.communicate(timeout=30)[0].decode(errors="replace")
+            raise AssertionError(log[-3000:]) from exc
         elapsed = time.perf_counter() - started
     finally:
-        server.send_signal(signal.SIGTERM)
-        log = server.communicate(timeout=30)[0].decode(errors="replace")
+        if log is None:
+            server.send_signal(signal.SIGTERM)
+            log = server.communicate(timeout=30)[0].decode(errors="replace")
     print(f"{len(results)} submissions by {SUBMITTERS} clients in {elapsed:.1f}s")
     statuses = [s for s, _ in results]
     assert all(s == 201 for s in statuses), {s for s in statuses}
@@ -161,3 +168,39 @@ def test_sigkill_during_writes_leaves_a_consistent_database(settings, reg):
         seed_reference(fresh)
     finally:
         fresh.dispose()
+
+
+def test_postgres_pool_is_bounded_by_the_setting(settings, reg, backend):
+    """A server process never asks PostgreSQL for more than ``registry_pool_size`` connections."""
+    if backend != "postgres":
+        assert reg.is_sqlite
+        return
+    small = Registry(settings.registry_db_url, settings.model_copy(update={"registry_pool_size": 3}))
+    try:
+        assert small.engine.pool.size() == 3 and small.engine.pool._max_overflow == 0
+        held = [small.engine.connect() for _ in range(3)]
+        small.engine.pool._timeout = 0.2  # a fourth caller waits, then gets a clear "busy"
+        from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+        from wsis.registry.db import storage_error
+        try:
+            small.engine.connect()
+            raise AssertionError("a fourth connection was opened past the pool's bound")
+        except PoolTimeout as exc:
+            err = storage_error(exc)
+            assert err is not None and err.status == 503 and err.extra["retry_after"]
+        for conn in held:
+            conn.close()
+    finally:
+        small.dispose()
+
+
+def test_a_database_out_of_connections_is_a_503_with_retry_after():
+    """PostgreSQL's own refusal at max_connections is answered as busy, not as a dropped connection."""
+    from sqlalchemy.exc import OperationalError
+
+    from wsis.registry.db import storage_error
+
+    exc = OperationalError("connect", {}, Exception("FATAL:  sorry, too many clients already"))
+    err = storage_error(exc)
+    assert err is not None and err.code == "busy" and err.status == 503 and err.extra["retry_after"] == 5

@@ -20,6 +20,7 @@ from typing import TypeVar
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
 from wsis.errors import WsisError
@@ -31,6 +32,7 @@ _BATCH: contextvars.ContextVar[Session | None] = contextvars.ContextVar("registr
 _LOCK_WORDS = ("database is locked", "database table is locked", "could not serialize", "deadlock detected")
 
 
+_FULL_WORDS = ("too many clients", "remaining connection slots")  # PostgreSQL at max_connections
 _READ_ONLY_WORDS = ("readonly database", "read-only", "unable to open database file", "permission denied",
                    "disk i/o error")
 PRIVATE = 0o600
@@ -52,11 +54,17 @@ def private_file(path: Path) -> None:
 
 
 def storage_error(exc: BaseException) -> WsisError | None:
-    """A 503 ``WsisError`` when ``exc`` says the database cannot be written (read-only home), else None."""
+    """A 503 ``WsisError`` when ``exc`` says the database cannot be written (read-only home) or has no
+    connection to spare (pool wait timed out, PostgreSQL at ``max_connections``), else None."""
     text = str(getattr(exc, "orig", exc)).lower()
     if isinstance(exc, OperationalError | DBAPIError | OSError) and any(w in text for w in _READ_ONLY_WORDS):
         return WsisError("read-only", "the registry cannot be written: its storage is read-only or missing",
                          status=503, hint="check that WSIS_HOME is writable by the server")
+    if isinstance(exc, SATimeoutError) or (isinstance(exc, OperationalError | DBAPIError)
+                                           and any(w in text for w in _FULL_WORDS)):
+        return WsisError("busy", "the registry is busy, please retry", status=503, extra={"retry_after": 5},
+                         hint="lower WSIS_REGISTRY_POOL_SIZE or the number of workers, or raise the "
+                         "database's max_connections")
     return None
 
 
@@ -87,13 +95,18 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine for ``url`` with the pragmas/pool settings the registry needs."""
+def make_engine(url: str, pool_size: int = 10) -> Engine:
+    """Create an engine for ``url`` with the pragmas/pool settings the registry needs.
+
+    A PostgreSQL pool is bounded at ``pool_size`` with no overflow: a request waits for a free connection
+    (up to 60 s) rather than opening more, so ``--workers N`` never asks the server for more than
+    ``N x pool_size`` connections (PostgreSQL refuses clients past ``max_connections``, 100 by default).
+    """
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return create_engine(url, pool_size=20, max_overflow=40, pool_pre_ping=True, pool_timeout=60)
+    return create_engine(url, pool_size=pool_size, max_overflow=0, pool_pre_ping=True, pool_timeout=60)
 
 
 def is_lock_error(exc: BaseException) -> bool:
@@ -108,7 +121,7 @@ class Registry:
     def __init__(self, url: str, settings: Settings | None = None) -> None:
         self.url = url
         self.settings = settings or get_settings()
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, self.settings.registry_pool_size)
         self.dialect = self.engine.dialect.name
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else self.engine

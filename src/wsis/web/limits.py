@@ -97,7 +97,7 @@ class GuardMiddleware:
 
 def install_guards(app: FastAPI, max_body: int) -> None:
     """Add the guard middleware; map OverflowError (a number too large for the database) to 400 and an
-    unwritable registry database (read-only home) to 503."""
+    unwritable or saturated registry database (read-only home, no free connection) to 503."""
 
     @app.exception_handler(OverflowError)
     async def _overflow(request: Request, exc: OverflowError):
@@ -106,9 +106,11 @@ def install_guards(app: FastAPI, max_body: int) -> None:
         return await _answer(request, err)
 
     from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
 
     @app.exception_handler(OperationalError)
-    async def _storage(request: Request, exc: OperationalError):
+    @app.exception_handler(PoolTimeout)
+    async def _storage(request: Request, exc: Exception):
         from wsis.registry.db import storage_error
 
         err = storage_error(exc)
