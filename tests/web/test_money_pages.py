@@ -1,0 +1,172 @@
+"""US-dollar totals of financial commitments on the dashboard (para 67): the action-line page, the country page
+and ``/outcome/{n}`` show pledged against disbursed in US dollars, computed by ``query.usd_totals`` as the
+report is, with each rate's source and date, the latest-rate flag for a date after the mirror's last month,
+the breakdown by group, and a currency without a rate listed apart. Six languages, pages under 50 KB.
+
+The release is built from the mini data dir with the mirror's exchange rates; the registry holds three
+made-up commitments (synthetic titles and organisations)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from fastapi.testclient import TestClient
+from tests.conftest import SHARED, make_data_dir
+
+from wsis import query
+from wsis.build import build_release
+from wsis.locale import format_number
+from wsis.registry import auth, commitments_for_action_line
+from wsis.registry.commitments import add_progress_report, moderate_commitment, moderate_report, submit_commitment
+from wsis.registry.db import get_registry
+from wsis.registry.policy import SYSTEM, session_actor
+from wsis.registry.schemas import CommitmentIn, ModerationIn, ProgressIn
+from wsis.registry.tracking import seed_reference
+from wsis.report import finance
+from wsis.schema import LANGS
+from wsis.settings import Settings
+from wsis.web.app import create_app
+
+APPROVE = ModerationIn(decision="approve")
+TEMPLATE = Path(__file__).resolve().parents[2] / "src" / "wsis" / "web" / "templates" / "usd_totals.html"
+LOCALE = TEMPLATE.parents[2] / "locale"
+# 1,000,000 EUR registered in March 2024 (0.92 EUR per USD); 400,000 EUR paid on 2026-09-15, after the
+# mirror's last month (June 2026, 0.8684: data README section 8), so at June's rate, flagged
+EUR_PLEDGE, EUR_PAID = 1_000_000 / 0.92, 400_000 / 0.8684
+
+
+def seed_money(settings: Settings) -> dict[str, int]:
+    """Three approved financial commitments on action line C6: euros (KEN, para 67, a disbursement dated
+    after the last rate), CFA francs (KEN, para 67, no rate) and US dollars (UGA)."""
+    reg = get_registry(settings)
+    reg.migrate()
+    seed_reference(reg)
+    owner = auth.create_user(reg, SYSTEM, "owner@example.org", "correct-horse-battery", "contributor", "Owner")
+    mod = auth.create_user(reg, SYSTEM, "mod@example.org", "correct-horse-battery", "moderator", "Mod")
+    actor, moderator = session_actor(owner["id"], "contributor"), session_actor(mod["id"], "moderator")
+    org = {"name": "Synthetic Fund", "stakeholder_group": "international_organisation"}
+    ids = {}
+    for title, amount, currency, country, paid in (("Euro school fund", "1000000", "EUR", "KEN", "400000"),
+                                                   ("CFA pledge", "500000", "XOF", "KEN", "200000"),
+                                                   ("Dollar grant", "250000", "USD", "UGA", None)):
+        com = submit_commitment(reg, actor, CommitmentIn(
+            title=title, target="Connect 300 schools", deadline=dt.date(2029, 12, 31), organisation=org,
+            countries=[country], action_lines=["C6"], paragraphs=["67"] if country == "KEN" else [],
+            registered_on=dt.date(2024, 3, 1), amount=Decimal(amount), currency=currency, finance_type="grant"))
+        moderate_commitment(reg, moderator, com["id"], APPROVE)
+        ids[title] = com["id"]
+        if paid:
+            out = add_progress_report(reg, actor, com["id"], ProgressIn(
+                reported_on=dt.date(2026, 10, 1), summary="Tranche paid", percent_complete=40,
+                disbursed_amount=Decimal(paid), disbursed_currency=currency, disbursed_on=dt.date(2026, 9, 15)))
+            moderate_report(reg, moderator, com["id"], out["reports"][-1]["id"], APPROVE)
+    return ids
+
+
+@pytest.fixture(scope="module")
+def money_settings(tmp_path_factory) -> Settings:
+    """A mini release with the mirror's exchange rates and a registry of three financial commitments."""
+    root = tmp_path_factory.mktemp("money_pages")
+    data_dir = make_data_dir(root / "data", SHARED)
+    (data_dir / "sdg_metadata").symlink_to(SHARED / "sdg_metadata")
+    (data_dir / "exchange_rates").symlink_to(SHARED / "exchange_rates")
+    settings = Settings(data_dir=data_dir, home=root / "home", secret_key="money-pages")
+    build_release(settings)
+    seed_money(settings)
+    return settings
+
+
+@pytest.fixture(scope="module")
+def money_client(money_settings):
+    """An in-process client of the app on that release and registry."""
+    with TestClient(create_app(money_settings)) as c:
+        yield c
+
+
+def _text(html: str) -> str:
+    return re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", html))  # keeps the locales' no-break spaces
+
+
+def test_rate_rule_flags_the_latest_rate_for_a_later_date(money_settings):
+    rel = query.release(money_settings)
+    june = query.usd_rate(rel, "EUR", dt.date(2026, 6, 20))
+    assert (june["date"], june["per_usd"], june["beyond_latest"]) == ("2026-06-01", 0.8684, False)
+    later = query.usd_rate(rel, "EUR", dt.date(2026, 9, 15))
+    assert (later["date"], later["per_usd"], later["beyond_latest"]) == ("2026-06-01", 0.8684, True)
+    assert query.usd_rate(rel, "EUR", dt.date(2024, 3, 31))["beyond_latest"] is False
+    assert query.usd_rate(rel, "EUR", dt.date(2002, 12, 31)) is None          # before the first rate: none
+    assert query.usd_rate(rel, "XOF", dt.date(2024, 3, 1)) is None
+    assert query.usd_rate(rel, "USD", dt.date(2030, 1, 1))["beyond_latest"] is False
+
+
+def test_one_computation_feeds_the_report_and_the_pages(money_settings, money_client):
+    rel = query.release(money_settings)
+    coms = commitments_for_action_line("C6", get_registry(money_settings))
+    usd = query.usd_totals(rel, coms)
+    assert usd == finance.summarise(coms, rel, dt.date(2026, 12, 1))["usd"]
+    assert usd["total"]["pledged"] == pytest.approx(EUR_PLEDGE + 250_000)
+    assert usd["total"]["disbursed"] == pytest.approx(EUR_PAID)
+    assert usd["total"]["beyond_latest"] == ["2026-06"]
+    assert [(r["currency"], r["date"], r["beyond_latest"]) for r in usd["total"]["rates"]] == \
+        [("EUR", "2024-03-01", False), ("EUR", "2026-06-01", True)]
+    assert [a["title"] for a in usd["apart"]] == ["CFA pledge"]
+    groups = {g["group"]: (g["n"], round(g["pledged"])) for g in usd["by_group"]}
+    assert groups["LDC"] == (1, 250_000) and groups["LMC"] == (1, round(EUR_PLEDGE))   # UGA; KEN
+    # the page's JSON twin carries the same totals
+    page = money_client.get("/action-lines/C6?format=json").json()["data"]
+    assert page["usd"]["total"]["pledged"] == pytest.approx(usd["total"]["pledged"])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_pages_show_usd_totals_in_every_language(money_client, lang):
+    prefix = "" if lang == "en" else f"/{lang}"
+    n0 = lambda v: format_number(v, lang, 0)  # noqa: E731 - the pages' formatter
+    for path, pledged, titles in (("/action-lines/C6", EUR_PLEDGE + 250_000, ["Dollar grant", "Euro school fund"]),
+                                  ("/areas/KEN", EUR_PLEDGE, ["Euro school fund"]),
+                                  ("/outcome/67", EUR_PLEDGE, ["Euro school fund"])):
+        r = money_client.get(prefix + path)
+        assert r.status_code == 200, (path, r.text[:300])
+        assert len(r.content) <= 50 * 1024, (path, len(r.content))
+        html = r.text
+        assert 'id="usd-h"' in html, path
+        usd = _text(html.split('id="usd-h"')[1])
+        assert n0(pledged) in usd and n0(EUR_PAID) in usd, (path, usd[:600])
+        for t in titles:
+            assert t in usd
+        assert "EUR " + format_number(0.92, lang, 4) + " (2024-03-01)" in usd
+        assert "EUR " + format_number(0.8684, lang, 4) + " (2026-06-01, " in usd
+        assert "Federal Reserve H.10" in usd
+        apart = usd.split("CFA pledge")[1][:200]
+        assert "XOF" in apart and format_number(500000, lang, 2) in apart and format_number(200000, lang, 2) in apart
+        if lang != "en":   # translated, not English
+            assert "Financial commitments in US dollars" not in html and "used for a later date" not in html
+
+
+def test_currency_without_rate_is_never_converted(money_client):
+    usd = money_client.get("/areas/KEN?format=json").json()["data"]["commitments_usd"]
+    assert [r["title"] for r in usd["rows"]] == ["Euro school fund"]
+    assert usd["apart"][0]["pledged"] == 500000.0 and usd["apart"][0]["disbursed"] == [
+        {"currency": "XOF", "amount": 200000.0}]
+    html = _text(money_client.get("/areas/KEN").text.split('id="usd-h"')[1])
+    assert html.index("CFA pledge") > html.index("Commitments in a currency without an exchange rate")
+
+
+def test_strings_are_in_every_catalogue_once():
+    source = TEMPLATE.read_text(encoding="utf-8")
+    ids = set(re.findall(r"_\('((?:[^'\\]|\\.)+)'\)", source))
+    assert len(ids) >= 15
+    for lang in LANGS:
+        if lang == "en":
+            continue
+        po = LOCALE / lang / "LC_MESSAGES" / "wsis.po"
+        raw = re.findall(r'^msgid "(.+)"$', po.read_text(encoding="utf-8"), re.M)
+        assert len(raw) == len(set(raw)), (lang, sorted({m for m in raw if raw.count(m) > 1}))
+        with po.open("rb") as fh:
+            cat = read_po(fh, locale=lang)
+        for msgid in ids:
+            assert cat.get(msgid) is not None and cat.get(msgid).string, (lang, msgid)
