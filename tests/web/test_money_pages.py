@@ -22,7 +22,12 @@ from wsis import query
 from wsis.build import build_release
 from wsis.locale import format_number
 from wsis.registry import auth, commitments_for_action_line
-from wsis.registry.commitments import add_progress_report, moderate_commitment, moderate_report, submit_commitment
+from wsis.registry.commitments import (
+    add_progress_report,
+    moderate_commitment,
+    moderate_report,
+    submit_commitment,
+)
 from wsis.registry.db import get_registry
 from wsis.registry.policy import SYSTEM, session_actor
 from wsis.registry.schemas import CommitmentIn, ModerationIn, ProgressIn
