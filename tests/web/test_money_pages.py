@@ -175,3 +175,14 @@ def test_strings_are_in_every_catalogue_once():
             cat = read_po(fh, locale=lang)
         for msgid in ids:
             assert cat.get(msgid) is not None and cat.get(msgid).string, (lang, msgid)
+
+
+def test_report_flags_the_latest_rate_too(money_settings, tmp_path):
+    from wsis.report import build_report
+
+    build_report("2024-2025", "en,fr", "html", tmp_path, settings=money_settings, as_of=dt.date(2026, 12, 1))
+    en = _text((tmp_path / "wsis-report-2024-2025-en.html").read_text(encoding="utf-8").split('id="finance-usd"')[1])
+    assert "EUR 0.8684 (2026-06-01, latest available rate (2026-06) used for a later date)" in en
+    assert "EUR 0.9200 (2024-03-01);" in en                        # a rate of its own month: no flag
+    fr = _text((tmp_path / "wsis-report-2024-2025-fr.html").read_text(encoding="utf-8").split('id="finance-usd"')[1])
+    assert "dernier taux disponible (2026-06) utilisé pour une date ultérieure" in fr
