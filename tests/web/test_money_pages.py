@@ -20,7 +20,7 @@ from tests.conftest import SHARED, make_data_dir
 
 from wsis import query
 from wsis.build import build_release
-from wsis.locale import format_number
+from wsis.locale import format_number, gettext_for
 from wsis.registry import auth, commitments_for_action_line
 from wsis.registry.commitments import (
     add_progress_report,
@@ -73,15 +73,21 @@ def seed_money(settings: Settings) -> dict[str, int]:
     return ids
 
 
-@pytest.fixture(scope="module")
-def money_settings(tmp_path_factory) -> Settings:
-    """A mini release with the mirror's exchange rates and a registry of three financial commitments."""
-    root = tmp_path_factory.mktemp("money_pages")
+def rates_release(root: Path, secret: str) -> Settings:
+    """Settings under ``root`` whose release is built from the mini data dir with the mirror's SDG titles and
+    exchange rates (the money tests' release)."""
     data_dir = make_data_dir(root / "data", SHARED)
     (data_dir / "sdg_metadata").symlink_to(SHARED / "sdg_metadata")
     (data_dir / "exchange_rates").symlink_to(SHARED / "exchange_rates")
-    settings = Settings(data_dir=data_dir, home=root / "home", secret_key="money-pages")
+    settings = Settings(data_dir=data_dir, home=root / "home", secret_key=secret)
     build_release(settings)
+    return settings
+
+
+@pytest.fixture(scope="module")
+def money_settings(tmp_path_factory) -> Settings:
+    """A mini release with the mirror's exchange rates and a registry of three financial commitments."""
+    settings = rates_release(tmp_path_factory.mktemp("money_pages"), "money-pages")
     seed_money(settings)
     return settings
 
@@ -144,7 +150,8 @@ def test_pages_show_usd_totals_in_every_language(money_client, lang):
         for t in titles:
             assert t in usd
         assert "EUR " + format_number(0.92, lang, 4) + " (2024-03-01)" in usd
-        assert "EUR " + format_number(0.8684, lang, 4) + " (2026-06-01, " in usd
+        flag = gettext_for(lang)("latest available rate (%(month)s) used for a later date") % {"month": " 2026-06 "}
+        assert "EUR " + format_number(0.8684, lang, 4) + " (2026-06-01) : " + flag.strip() in usd, usd
         assert "Federal Reserve H.10" in usd
         apart = usd.split("CFA pledge")[1][:200]
         assert "XOF" in apart and format_number(500000, lang, 2) in apart and format_number(200000, lang, 2) in apart
@@ -186,3 +193,30 @@ def test_report_flags_the_latest_rate_too(money_settings, tmp_path):
     assert "EUR 0.9200 (2024-03-01);" in en                        # a rate of its own month: no flag
     fr = _text((tmp_path / "wsis-report-2024-2025-fr.html").read_text(encoding="utf-8").split('id="finance-usd"')[1])
     assert "dernier taux disponible (2026-06) utilisé pour une date ultérieure" in fr
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_usd_totals_reflow_at_320px(browser, money_settings, lang, tmp_path):
+    """Real Chromium at 320 x 640 CSS px: the action-line page with its US-dollar totals scrolls only inside
+    its labelled table regions (WCAG 1.4.10); a full-page screenshot is kept in ``tmp_path``."""
+    from tests.conftest import serve_in_thread
+    from tests.web.test_reflow import MEASURE
+
+    prefix = "" if lang == "en" else f"/{lang}"
+    with serve_in_thread(create_app(money_settings)) as url:
+        ctx = browser.new_context(viewport={"width": 320, "height": 640})
+        page = ctx.new_page()
+        page.goto(f"{url}{prefix}/action-lines/C6")
+        assert page.locator("#usd-h").is_visible()
+        assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+        m = page.evaluate(MEASURE)
+        page.screenshot(path=str(tmp_path / f"action-line-C6-{lang}-320-full.png"), full_page=True)
+        page.evaluate("document.getElementById('usd-h').scrollIntoView()")
+        shot = tmp_path / f"action-line-C6-usd-{lang}-320.png"
+        page.screenshot(path=str(shot))
+        ctx.close()
+    assert m["vw"] == 320 and m["doc"] <= 320 and m["body"] <= 320, (m["overflow"][:10], m["regions"])
+    assert m["overflow"] == [], m["overflow"][:10]
+    assert all(r == [0, True] for r in m["regions"]), m["regions"]
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
