@@ -195,29 +195,45 @@ def test_report_flags_the_latest_rate_too(money_settings, tmp_path):
     assert "dernier taux disponible (2026-06) utilisé pour une date ultérieure" in fr
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("lang", ["en", "ar"])
-def test_usd_totals_reflow_at_320px(browser, money_settings, lang, tmp_path):
-    """Real Chromium at 320 x 640 CSS px: the action-line page with its US-dollar totals scrolls only inside
-    its labelled table regions (WCAG 1.4.10); a full-page screenshot is kept in ``tmp_path``."""
+@pytest.fixture(scope="module")
+def money_server(money_settings):
+    """The app on that release and registry, served by uvicorn on 127.0.0.1."""
     from tests.conftest import serve_in_thread
+
+    with serve_in_thread(create_app(money_settings)) as url:
+        yield url
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["/action-lines/C6", "/areas/KEN", "/outcome/67"])
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_usd_totals_reflow_at_320px(browser, money_server, lang, path, tmp_path):
+    """Real Chromium at 320 x 640 CSS px: each page with US-dollar totals scrolls only inside
+    its labelled table regions (WCAG 1.4.10) and axe-core finds no violation; screenshots (the whole page
+    and the totals) are kept in ``tmp_path``."""
+    from tests.web.test_axe import AXE
     from tests.web.test_reflow import MEASURE
 
     prefix = "" if lang == "en" else f"/{lang}"
-    with serve_in_thread(create_app(money_settings)) as url:
-        ctx = browser.new_context(viewport={"width": 320, "height": 640})
-        page = ctx.new_page()
-        page.goto(f"{url}{prefix}/action-lines/C6")
-        assert page.locator("#usd-h").is_visible()
-        assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
-        m = page.evaluate(MEASURE)
-        page.screenshot(path=str(tmp_path / f"action-line-C6-{lang}-320-full.png"), full_page=True)
-        page.evaluate("document.getElementById('usd-h').scrollIntoView()")
-        shot = tmp_path / f"action-line-C6-usd-{lang}-320.png"
-        page.screenshot(path=str(shot))
-        ctx.close()
+    ctx = browser.new_context(viewport={"width": 320, "height": 640})
+    page = ctx.new_page()
+    page.goto(f"{money_server}{prefix}{path}")
+    assert page.locator("#usd-h").is_visible()
+    assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    m = page.evaluate(MEASURE)
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    violations = page.evaluate("""async () => { const r = await axe.run(document, {runOnly: {type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}});
+        return r.violations.map(v => ({id: v.id, nodes: v.nodes.slice(0, 3).map(n => n.target)})); }""")
+    name = path.strip("/").replace("/", "-")
+    page.screenshot(path=str(tmp_path / f"{name}-{lang}-320-full.png"), full_page=True)
+    page.evaluate("document.getElementById('usd-h').scrollIntoView()")
+    shot = tmp_path / f"{name}-usd-{lang}-320.png"
+    page.screenshot(path=str(shot))
+    ctx.close()
     assert m["vw"] == 320 and m["doc"] <= 320 and m["body"] <= 320, (m["overflow"][:10], m["regions"])
     assert m["overflow"] == [], m["overflow"][:10]
+    assert violations == [], violations
     assert all(r == [0, True] for r in m["regions"]), m["regions"]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
