@@ -171,7 +171,8 @@ def _best(texts: list[dict[str, str]], lang: str | None, original: str) -> dict[
 
 def _text_fields(row: IgfForum | IgfOutput, label: str, lang: str | None) -> dict[str, Any]:
     """The shown text (``lang`` if there is one, else the entry's own language) and every text."""
-    texts = [{"lang": t.lang, label: getattr(t, label), "description": t.description} for t in row.texts]
+    texts = [{"lang": t.lang, label: getattr(t, label), "description": t.description}
+             for t in sorted(row.texts, key=lambda t: t.lang)]
     if not texts:  # a row written before its texts (never public)
         texts = [{"lang": row.original_lang, label: getattr(row, label), "description": ""}]
     best = _best(texts, lang, row.original_lang)

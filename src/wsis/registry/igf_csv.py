@@ -84,13 +84,14 @@ def _texts_of(g: dict[str, str], label: str, filename: str, n: int) -> list[dict
         lang = g.get("lang") or "en"
         texts[lang] = {"lang": lang, label: g[label], "description": g.get("description", "")}
     for lang in TEXT_LANGS:
-        value, desc = g.get(f"{label}_{lang}", ""), g.get(f"description_{lang}", "")
-        if desc and not value:
+        if g.get(f"description_{lang}") and not g.get(f"{label}_{lang}"):
             raise WsisError("bad-row", f"a description in {lang} needs a {label} in {lang}", file=filename, row=n,
                             column=f"{label}_{lang}", expected=f"the {label} in {lang}", hint="nothing was imported",
                             status=422)
-        if value and lang not in texts:
-            texts[lang] = {"lang": lang, label: value, "description": desc}
+    for key, value in g.items():  # in the file's column order: the first language given is the entry's own
+        lang = key.removeprefix(f"{label}_")
+        if key != lang and value and lang not in texts:
+            texts[lang] = {"lang": lang, label: value, "description": g.get(f"description_{lang}", "")}
     return list(texts.values())
 
 
