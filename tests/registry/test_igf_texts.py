@@ -11,8 +11,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-
 from tests.registry.test_web_form import _login
+
 from wsis.errors import WsisError
 from wsis.registry import igf
 from wsis.registry.models import IgfForum, Version
@@ -278,8 +278,8 @@ def test_migration_0005_up_and_down_with_existing_data(empty_url):
     from alembic import command
     from sqlalchemy import inspect, text
     from sqlalchemy.orm import Session
-
     from tests.security.test_workflow import _alembic
+
     from wsis.registry import search
     from wsis.registry.db import Registry
 
