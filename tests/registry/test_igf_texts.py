@@ -336,3 +336,29 @@ def test_migration_0005_up_and_down_with_existing_data(empty_url):
                 "Kenya Internet Governance Forum"
     finally:
         reg.dispose()
+
+
+def test_files_saved_by_spreadsheets_with_languages(reg, users, tmp_path):
+    # a French-locale Excel "CSV (point-virgule)" in UTF-8: BOM, CRLF, capitalised headers, ';' inside a cell
+    fr = tmp_path / "fr.csv"
+    fr.write_bytes("\ufeffName;Lang;Scope;Countries;Name_AR;Description_AR\r\n"
+                   "FGI Tunisie;fr;national;TUN;منتدى تونس لحوكمة الإنترنت;\"لقاء سنوي; تونس\"\r\n".encode())
+    assert igf.import_csv(reg, SYSTEM, fr, "forums", approve=True)["imported"] == 1
+    (tn,) = igf.list_forums(reg, q="تونس")["items"]
+    assert tn["original_lang"] == "fr" and tn["texts"][0]["description"] == "لقاء سنوي; تونس"
+    # a Google Sheets download: an empty last column with no header
+    sheets = tmp_path / "sheets.csv"
+    sheets.write_text('name,scope,countries,name_zh,\n"Asia Pacific Regional IGF",regional,"CHN;JPN;AUS",'
+                      "亚太区域互联网治理论坛,\n", encoding="utf-8")
+    assert igf.import_csv(reg, SYSTEM, sheets, "forums")["imported"] == 1
+    sheets.write_text("name,scope,countries,\nAfrica IGF,regional,KEN;NGA,stray\n", encoding="utf-8")
+    with pytest.raises(WsisError) as exc:
+        igf.import_csv(reg, SYSTEM, sheets, "forums")
+    assert exc.value.row == 2 and "without a header" in str(exc.value)
+    # Excel "Unicode Text" (UTF-16, tabs) is refused in one line
+    u16 = tmp_path / "u16.txt"
+    u16.write_bytes("name\tscope\tcountries\r\nFGI Bénin\tnational\tBEN\r\n".encode("utf-16"))
+    with pytest.raises(WsisError) as exc:
+        igf.import_csv(reg, SYSTEM, u16, "forums")
+    assert "UTF-8" in str(exc.value) and "\n" not in str(exc.value)
+    assert igf.list_forums(reg, SYSTEM, pending=True)["total"] == 1

@@ -113,7 +113,8 @@ def _parse(text: str, filename: str, kind: str) -> list[tuple[int, Strict]]:
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     if reader.fieldnames:
         reader.fieldnames = [(h or "").strip().lower() for h in reader.fieldnames]
-    header = [h for h in (reader.fieldnames or []) if h != "id" and h != "uptake"]
+    # a spreadsheet often saves an empty last column: no header, no values; it is left out
+    header = [h for h in (reader.fieldnames or []) if h not in ("id", "uptake", "")]
     required = ("scope",) if kind == "forums" else ("kind", "year")
     if label not in header and not any(h.startswith(f"{label}_") for h in header):
         required = (label, *required)
@@ -127,6 +128,10 @@ def _parse(text: str, filename: str, kind: str) -> list[tuple[int, Strict]]:
                             expected="columns " + ", ".join(columns), status=422)
     items: list[tuple[int, Strict]] = []
     for n, row in enumerate(reader, start=2):
+        if (row.get("") or "").strip():
+            raise WsisError("bad-row", "a value in a column without a header", file=filename, row=n, column="",
+                            expected="a header for every column that has values", hint="nothing was imported",
+                            status=422)
         g = {k: restore((v or "").strip()) for k, v in row.items() if k in columns}
         data: dict[str, Any] = {k: v for k, v in g.items() if v != "" and k in base and k not in (label, "lang", "description")}
         data["texts"] = _texts_of(g, label, filename, n)
