@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import SHARED, make_data_dir, serve_in_thread
-from tests.registry.test_browser_flow import ARGS
+from tests.registry.test_browser_flow import browser  # noqa: F401 - the same Chromium fixture
 
 from wsis.build import build_release
 from wsis.registry import auth, igf
@@ -52,17 +52,6 @@ def server(tmp_path_factory):
         yield url, theirs["id"], mine["id"]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=os.environ.get("WSIS_CHROMIUM", "/usr/bin/chromium"), args=ARGS)
-        yield b
-        b.close()
-
-
 def _shot(page, name: str) -> None:
     shots = os.environ.get("WSIS_SHOTS_DIR")
     if shots:
@@ -70,7 +59,7 @@ def _shot(page, name: str) -> None:
         page.screenshot(path=str(Path(shots) / name), full_page=True)
 
 
-def test_arabic_moderation_queue_at_320px_then_the_entry(browser, server):
+def test_arabic_moderation_queue_at_320px_then_the_entry(browser, server):  # noqa: F811 - the imported fixture
     base, theirs, mine = server
     context = browser.new_context(viewport={"width": 320, "height": 640}, locale="ar")
     page = context.new_page()

@@ -183,13 +183,17 @@ async def _edit_post(request: Request, kind: Literal["forum", "output"], ident: 
     return RedirectResponse(f"/registry/igf/{base}/{saved['id']}?lang={lang}", status_code=303)
 
 
+def _edit_form(request: Request, kind: Literal["forum", "output"], ident: int) -> HTMLResponse:
+    lang = _lang(request)
+    item = _edit_item(request, kind, ident, lang)
+    values = _edit_values(item, *(("name", FORUM_FIELDS) if kind == "forum" else ("title", OUTPUT_FIELDS)))
+    return render(request, "igf_submit.html", lang, **_edit_ctx(request, kind, ident, values, []))
+
+
 @igf_pages.get("/forums/{ident}/edit", response_class=HTMLResponse)
 def forum_edit_form(request: Request, ident: PageId) -> HTMLResponse:
     """The edit form of an IGF initiative: its fields and its texts in the six languages."""
-    lang = _lang(request)
-    item = _edit_item(request, "forum", ident, lang)
-    values = _edit_values(item, "name", FORUM_FIELDS)
-    return render(request, "igf_submit.html", lang, **_edit_ctx(request, "forum", ident, values, []))
+    return _edit_form(request, "forum", ident)
 
 
 @igf_pages.post("/forums/{ident}/edit", response_class=HTMLResponse)
@@ -201,10 +205,7 @@ async def forum_edit_post(request: Request, ident: PageId) -> HTMLResponse:
 @igf_pages.get("/outputs/{ident}/edit", response_class=HTMLResponse)
 def output_edit_form(request: Request, ident: PageId) -> HTMLResponse:
     """The edit form of an IGF output."""
-    lang = _lang(request)
-    item = _edit_item(request, "output", ident, lang)
-    values = _edit_values(item, "title", OUTPUT_FIELDS)
-    return render(request, "igf_submit.html", lang, **_edit_ctx(request, "output", ident, values, []))
+    return _edit_form(request, "output", ident)
 
 
 @igf_pages.post("/outputs/{ident}/edit", response_class=HTMLResponse)
