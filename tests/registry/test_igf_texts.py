@@ -362,3 +362,49 @@ def test_files_saved_by_spreadsheets_with_languages(reg, users, tmp_path):
         igf.import_csv(reg, SYSTEM, u16, "forums")
     assert "UTF-8" in str(exc.value) and "\n" not in str(exc.value)
     assert igf.list_forums(reg, SYSTEM, pending=True)["total"] == 1
+
+
+def test_restore_of_a_backup_made_before_the_texts(reg, users, tmp_path, backend):
+    import gzip
+    import json
+
+    from alembic import command
+    from sqlalchemy import text
+
+    from tests.security.test_workflow import _alembic
+    from wsis.registry.backup import backup, restore
+    from wsis.registry.db import Registry
+
+    f = _forum(reg, users["alice"][1], users["mod"][1], name="Benin IGF", countries=["BEN"],
+               texts=[{"lang": "fr", "name": "Forum béninois sur la gouvernance de l'internet"}])
+    out = tmp_path / "b.json.gz"
+    backup(reg, SYSTEM, out)
+    doc = json.loads(gzip.decompress(out.read_bytes()))  # as revision 0004_money wrote it
+    doc["revision"] = "0004_money"
+    for t in ("igf_forum_texts", "igf_output_texts"):
+        doc["tables"].pop(t)
+    for row in doc["tables"]["igf_forums"]:
+        row.pop("original_lang")
+    doc["tables"]["search_docs"] = [r for r in doc["tables"]["search_docs"] if r.get("initiative_id")]
+    for r in doc["tables"]["search_docs"]:
+        r.pop("igf_forum_id"), r.pop("igf_output_id")
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(doc), encoding="utf-8")
+    restore(reg, SYSTEM, old)
+    back = igf.get_forum(reg, SYSTEM, f["id"])
+    assert back["texts"] == [{"lang": "en", "name": "Benin IGF", "description": ""}]
+    assert [x["id"] for x in igf.list_forums(reg, q="benin")["items"]] == [f["id"]]
+    if backend != "sqlite":
+        return
+    older = Registry(f"sqlite:///{tmp_path / 'old.sqlite'}")  # a SQLite backup file at 0004_money
+    try:
+        _alembic(older, command.upgrade, "0004_money")
+        with older.engine.begin() as conn:
+            conn.execute(text("INSERT INTO igf_forums (owner_id, name, scope, countries, status, website, "
+                              "moderation, version, created_at, updated_at) VALUES (NULL, 'Togo IGF', 'national', "
+                              "'[\"TGO\"]', 'active', '', 'approved', 1, '2026-01-01', '2026-01-01')"))
+    finally:
+        older.dispose()
+    restore(reg, SYSTEM, tmp_path / "old.sqlite")
+    (togo,) = igf.list_forums(reg, q="togo")["items"]
+    assert togo["texts"] == [{"lang": "en", "name": "Togo IGF", "description": ""}]

@@ -477,5 +477,17 @@ def moderation_queue(reg: Registry, actor: Actor, lang: str | None = None, limit
                            for u in ups]}
 
 
+def after_restore(s: Session) -> None:
+    """After a restore from an older backup: give entries without texts their name (title) as their text in
+    ``original_lang``, and put the public ones back in the search index."""
+    for model, text_model, label in ((IgfForum, IgfForumText, "name"), (IgfOutput, IgfOutputText, "title")):
+        for row in s.scalars(select(model)):
+            if not row.texts:
+                row.texts.append(text_model(lang=row.original_lang or "en", description="",
+                                            **{label: getattr(row, label)}))
+                s.flush()
+            _index(s, row)
+
+
 # CSV export and import live beside; re-exported here for the CLI and the API
 from wsis.registry.igf_csv import export_csv, import_csv, import_text  # noqa: E402,F401
