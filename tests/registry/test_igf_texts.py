@@ -370,8 +370,8 @@ def test_restore_of_a_backup_made_before_the_texts(reg, users, tmp_path, backend
 
     from alembic import command
     from sqlalchemy import text
-
     from tests.security.test_workflow import _alembic
+
     from wsis.registry.backup import backup, restore
     from wsis.registry.db import Registry
 
