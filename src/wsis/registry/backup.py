@@ -21,13 +21,15 @@ from typing import Any
 from sqlalchemy import Date, DateTime, Numeric, delete, insert, select, text
 
 from wsis.errors import WsisError
-from wsis.registry import search
+from wsis.registry import igf, search
 from wsis.registry.db import MIGRATIONS, Registry, private_file
 from wsis.registry.models import TABLES, Initiative
 from wsis.registry.policy import Actor, require
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 FORMAT = "wsis-registry-dump/1"
+# tables added after the first revision (0003_igf, 0005_igf_texts): an older backup may lack them
+ADDED_LATER = {"igf_forums", "igf_outputs", "igf_uptakes", "igf_forum_texts", "igf_output_texts"}
 
 
 def _sqlite_path(reg: Registry) -> str:
@@ -124,10 +126,12 @@ def check_sqlite_schema(src: Path) -> str:
             if "alembic_version" in names else None
         _known_revision(rev, src)
         missing = [m.__tablename__ for m in TABLES if m.__tablename__ not in names]
+        if rev != head_revision():  # an older revision: the migration after restore adds the later tables
+            missing = [t for t in missing if t not in ADDED_LATER]
         if missing:
             raise WsisError("bad-backup", f"not a registry backup: table {missing[0]!r} is missing", file=str(src),
                             expected="a backup written by 'wsis registry backup'", hint="nothing was changed")
-        for model in TABLES:
+        for model in (m for m in TABLES if m.__tablename__ in names):
             cols = {r[1] for r in con.execute(f'PRAGMA table_info("{model.__tablename__}")')}
             # an older revision may lack the newer columns (they are added by the migration after restore)
             if "id" in model.__table__.c and "id" not in cols:
@@ -218,6 +222,7 @@ def restore(reg: Registry, actor: Actor, src: Path) -> dict[str, Any]:
             s.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
         for ini in s.scalars(select(Initiative)):
             search.index_initiative(s, ini)
+        igf.after_restore(s)
         return counts
 
     return {"restored": str(src), "kind": "json", "rows": reg.write(txn)}

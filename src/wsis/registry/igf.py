@@ -3,23 +3,22 @@ initiatives ("forums"), IGF outputs and their reported uptake.
 
 Forums, outputs and uptake reports are moderated like initiatives: a contributor submits, another moderator
 approves (four eyes: nobody approves their own submission). Only approved, undeleted records are public.
-CSV export and all-or-nothing import follow the initiatives' (cells neutralised against formula injection).
+Forums and outputs keep their name (title) and description in several languages, as initiatives do; a page
+shows the visitor's language and falls back to the entry's own language. Public entries are in the registry's
+one full-text index (``wsis.registry.search``). CSV export and all-or-nothing import: ``wsis.registry.igf_csv``.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, model_validator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wsis.errors import WsisError
-from wsis.registry.cells import neutralise_row, read_import_file, restore
+from wsis.registry import search
 from wsis.registry.common import (
     check_four_eyes,
     check_links,
@@ -31,36 +30,95 @@ from wsis.registry.common import (
     vocabulary,
 )
 from wsis.registry.db import Registry
-from wsis.registry.models import IGF_OUTPUT_KINDS, IGF_SCOPES, IgfForum, IgfOutput, IgfUptake, utcnow
+from wsis.registry.models import (
+    IGF_OUTPUT_KINDS,
+    IGF_SCOPES,
+    IgfForum,
+    IgfForumText,
+    IgfOutput,
+    IgfOutputText,
+    IgfUptake,
+    utcnow,
+)
 from wsis.registry.policy import ANONYMOUS, Actor, require
-from wsis.registry.schemas import ModerationIn, Strict
+from wsis.registry.schemas import Lang, ModerationIn, Strict
 
-LIST_SEP = ";"
-FORUM_COLUMNS = ("name", "scope", "countries", "year_founded", "status", "website")
-OUTPUT_COLUMNS = ("title", "kind", "year", "body", "link")
 USED_BY_KINDS = ("un_process", "un_body", "national_policy", "other")
 PARA = 97  # "more than 170 national, regional and youth IGF initiatives"
 
 
-class ForumIn(Strict):
-    """A national, regional, subregional or youth IGF initiative."""
+class ForumTextIn(Strict):
+    """An IGF initiative's name and description in one language."""
 
+    lang: Lang
     name: str = Field(min_length=3, max_length=300)
+    description: str = Field(default="", max_length=5000)
+
+
+class OutputTextIn(Strict):
+    """An IGF output's title and description in one language."""
+
+    lang: Lang
+    title: str = Field(min_length=3, max_length=300)
+    description: str = Field(default="", max_length=5000)
+
+
+def _merge_texts(entry: Any, label: str, model: type[Strict]) -> Any:
+    """Put the single ``name``/``title`` (in ``lang``) first among ``texts``; one text per language."""
+    single = getattr(entry, label)
+    texts = list(entry.texts)
+    if single is not None:
+        if any(t.lang == entry.lang for t in texts):
+            raise ValueError(f"one {label} per language: {entry.lang} is given twice")
+        texts.insert(0, model(lang=entry.lang, description=entry.description, **{label: single}))
+    if not texts:
+        raise ValueError(f"a {label} is required (field {label}, or texts)")
+    if len({t.lang for t in texts}) != len(texts):
+        raise ValueError(f"one {label} per language")
+    entry.texts = texts
+    entry.lang = texts[0].lang
+    setattr(entry, label, getattr(texts[0], label))
+    entry.description = texts[0].description
+    return entry
+
+
+class ForumIn(Strict):
+    """A national, regional, subregional or youth IGF initiative.
+
+    ``name`` (with ``description``) is the text in ``lang``, the entry's own language; ``texts`` adds (or,
+    without ``name``, gives) the texts in other languages. The first text's language is the entry's.
+    """
+
+    name: str | None = Field(default=None, min_length=3, max_length=300)
+    lang: Lang = "en"
+    description: str = Field(default="", max_length=5000)
+    texts: list[ForumTextIn] = Field(default_factory=list, max_length=6)
     scope: Literal["national", "regional", "subregional", "youth"]
     countries: list[str] = Field(default_factory=list, max_length=250)
     year_founded: int | None = Field(default=None, ge=2006, le=2100)
     status: Literal["active", "inactive"] = "active"
     website: str = Field(default="", max_length=500)
 
+    @model_validator(mode="after")
+    def _texts(self) -> ForumIn:
+        return _merge_texts(self, "name", ForumTextIn)
+
 
 class OutputIn(Strict):
-    """An IGF output: messages, a BPF or PN report, a dynamic-coalition output."""
+    """An IGF output: messages, a BPF or PN report, a dynamic-coalition output (texts as for ``ForumIn``)."""
 
-    title: str = Field(min_length=3, max_length=300)
+    title: str | None = Field(default=None, min_length=3, max_length=300)
+    lang: Lang = "en"
+    description: str = Field(default="", max_length=5000)
+    texts: list[OutputTextIn] = Field(default_factory=list, max_length=6)
     kind: Literal["messages", "bpf_report", "pn_report", "dc_output"]
     year: int = Field(ge=2006, le=2100)
     body: str = Field(default="", max_length=300)
     link: str = Field(default="", max_length=500)
+
+    @model_validator(mode="after")
+    def _texts(self) -> OutputIn:
+        return _merge_texts(self, "title", OutputTextIn)
 
 
 class UptakeIn(Strict):
@@ -78,6 +136,11 @@ assert set(IGF_OUTPUT_KINDS) == {"messages", "bpf_report", "pn_report", "dc_outp
 
 # ---- checks and dicts -------------------------------------------------------------------------------------
 
+def _clean_texts(data: ForumIn | OutputIn, label: str) -> list[dict[str, str]]:
+    return [{"lang": t.lang, label: required_text(getattr(t, label), label)[:300],
+             "description": plain_text(t.description)} for t in data.texts]
+
+
 def _check_forum(reg: Registry, data: ForumIn) -> dict[str, Any]:
     countries = [c.upper() for c in data.countries]
     known = vocabulary(reg).countries
@@ -90,20 +153,36 @@ def _check_forum(reg: Registry, data: ForumIn) -> dict[str, Any]:
                         expected="one ISO 3166 alpha-3 code", status=422)
     if data.website:
         check_links([data.website])
-    return {"name": required_text(data.name, "name"), "scope": data.scope, "countries": list(dict.fromkeys(countries)),
+    return {"texts": _clean_texts(data, "name"), "scope": data.scope, "countries": list(dict.fromkeys(countries)),
             "year_founded": data.year_founded, "status": data.status, "website": data.website}
 
 
 def _check_output(data: OutputIn) -> dict[str, Any]:
     if data.link:
         check_links([data.link])
-    return {"title": required_text(data.title, "title"), "kind": data.kind, "year": data.year,
+    return {"texts": _clean_texts(data, "title"), "kind": data.kind, "year": data.year,
             "body": plain_text(data.body), "link": data.link}
 
 
-def forum_dict(f: IgfForum) -> dict[str, Any]:
-    """The public fields of a forum, plus its moderation state."""
-    return {"id": f.id, "name": f.name, "scope": f.scope, "countries": list(f.countries or []),
+def _best(texts: list[dict[str, str]], lang: str | None, original: str) -> dict[str, str]:
+    return next((t for t in texts if t["lang"] == lang), None) or \
+        next((t for t in texts if t["lang"] == original), None) or (texts[0] if texts else {})
+
+
+def _text_fields(row: IgfForum | IgfOutput, label: str, lang: str | None) -> dict[str, Any]:
+    """The shown text (``lang`` if there is one, else the entry's own language) and every text."""
+    texts = [{"lang": t.lang, label: getattr(t, label), "description": t.description}
+             for t in sorted(row.texts, key=lambda t: t.lang)]
+    if not texts:  # a row written before its texts (never public)
+        texts = [{"lang": row.original_lang, label: getattr(row, label), "description": ""}]
+    best = _best(texts, lang, row.original_lang)
+    return {label: best[label], "description": best["description"], "lang": best["lang"],
+            "original_lang": row.original_lang, "texts": texts}
+
+
+def forum_dict(f: IgfForum, lang: str | None = None) -> dict[str, Any]:
+    """The public fields of a forum (name in ``lang`` when it has one), plus its moderation state."""
+    return {"id": f.id, **_text_fields(f, "name", lang), "scope": f.scope, "countries": list(f.countries or []),
             "year_founded": f.year_founded, "status": f.status, "website": f.website,
             "moderation": f.moderation, "version": f.version, "updated_at": iso(f.updated_at)}
 
@@ -114,11 +193,12 @@ def uptake_dict(u: IgfUptake) -> dict[str, Any]:
             "link": u.link, "note": u.note, "moderation": u.moderation}
 
 
-def output_dict(o: IgfOutput, public: bool = True) -> dict[str, Any]:
+def output_dict(o: IgfOutput, public: bool = True, lang: str | None = None) -> dict[str, Any]:
     """An output with its uptake (only approved uptake when ``public``)."""
     ups = [uptake_dict(u) for u in o.uptakes if not public or u.moderation == "approved"]
-    return {"id": o.id, "title": o.title, "kind": o.kind, "year": o.year, "body": o.body, "link": o.link,
-            "moderation": o.moderation, "version": o.version, "updated_at": iso(o.updated_at), "uptake": ups}
+    return {"id": o.id, **_text_fields(o, "title", lang), "kind": o.kind, "year": o.year, "body": o.body,
+            "link": o.link, "moderation": o.moderation, "version": o.version, "updated_at": iso(o.updated_at),
+            "uptake": ups}
 
 
 def _visible(actor: Actor, row) -> bool:
@@ -128,15 +208,46 @@ def _visible(actor: Actor, row) -> bool:
         (actor.user_id is not None and actor.user_id == row.owner_id)
 
 
+def _set_texts(s: Session, row: IgfForum | IgfOutput, texts: list[dict[str, str]], model, label: str) -> None:
+    """Replace the row's texts; its first text's language is the entry's own, copied into name/title."""
+    row.texts.clear()
+    s.flush()
+    row.texts.extend(model(**t) for t in texts)
+    row.original_lang = texts[0]["lang"]
+    setattr(row, label, texts[0][label])
+
+
+def _index(s: Session, row: IgfForum | IgfOutput) -> None:
+    """Keep the row's entry in the full-text index (public rows only)."""
+    public = row.moderation == "approved" and row.deleted_at is None
+    if isinstance(row, IgfForum):
+        search.index_entry(s, "igf_forum", row.id, public, [(t.lang, f"{t.name} {t.description}") for t in row.texts])
+    else:
+        search.index_entry(s, "igf_output", row.id, public,
+                           [(t.lang, f"{t.title} {t.description} {row.body}") for t in row.texts])
+
+
+def _search(s: Session, entity: str, q: str | None) -> dict[int, float] | None:
+    return search.match_ids(s, q, entity=entity) if q and q.strip() else None
+
+
+def _ranked(rows: list[dict[str, Any]], ranks: dict[int, float] | None, key) -> list[dict[str, Any]]:
+    if ranks is None:
+        return sorted(rows, key=key)
+    return sorted((r for r in rows if r["id"] in ranks), key=lambda r: (-ranks[r["id"]], key(r)))
+
+
 # ---- forums -------------------------------------------------------------------------------------------------
 
 def submit_forum(reg: Registry, actor: Actor, data: ForumIn) -> dict[str, Any]:
     """Submit an IGF initiative (pending moderation)."""
     require(actor, "initiative.submit")
     values = _check_forum(reg, data)
+    texts = values.pop("texts")
 
     def txn(s: Session) -> dict[str, Any]:
-        row = IgfForum(owner_id=actor.user_id, moderation="pending", **values)
+        row = IgfForum(owner_id=actor.user_id, moderation="pending", name=texts[0]["name"], **values)
+        _set_texts(s, row, texts, IgfForumText, "name")
         s.add(row)
         s.flush()
         snap = forum_dict(row)
@@ -166,6 +277,8 @@ def _moderate(reg: Registry, actor: Actor, model, kind: str, ident: int, decisio
         if hasattr(row, "version"):
             row.version += 1
             row.updated_at = utcnow()
+        if hasattr(row, "texts"):
+            _index(s, row)
         snap = dump(row)
         record(s, kind, row.id, getattr(row, "version", 1), decision.decision, actor, snap)
         return snap
@@ -178,42 +291,54 @@ def moderate_forum(reg: Registry, actor: Actor, ident: int, decision: Moderation
     return _moderate(reg, actor, IgfForum, "igf_forum", ident, decision, forum_dict)
 
 
-def update_forum(reg: Registry, actor: Actor, ident: int, data: ForumIn) -> dict[str, Any]:
-    """Replace an IGF initiative's fields (owner or moderator); an owner's edit goes back to moderation."""
-    require(actor, "initiative.submit")
-    values = _check_forum(reg, data)
+def _update(reg: Registry, actor: Actor, model, kind: str, ident: int, values: dict[str, Any], dump):
+    texts = values.pop("texts")
+    text_model, label = (IgfForumText, "name") if model is IgfForum else (IgfOutputText, "title")
 
     def txn(s: Session) -> dict[str, Any]:
-        row = s.get(IgfForum, ident)
+        row = s.get(model, ident)
         if row is None or not _visible(actor, row):
-            raise not_found("IGF initiative", ident)
+            raise not_found(kind.replace("_", " "), ident)
         require(actor, "initiative.edit", row.owner_id)
         for k, v in values.items():
             setattr(row, k, v)
+        _set_texts(s, row, texts, text_model, label)
+        # an owner's edit goes back to moderation; a moderator's edit of another's entry keeps its state
         if not actor.at_least("moderator") or row.owner_id == actor.user_id:
             row.moderation, row.moderation_reason = "pending", None
         row.version += 1
         row.updated_at = utcnow()
-        snap = forum_dict(row)
-        record(s, "igf_forum", row.id, row.version, "edit", actor, snap)
+        s.flush()
+        _index(s, row)
+        snap = dump(row)
+        record(s, kind, row.id, row.version, "edit", actor, snap)
         return snap
 
     return reg.write(txn)
 
 
-def get_forum(reg: Registry, actor: Actor, ident: int) -> dict[str, Any]:
-    """One IGF initiative, if the actor may see it (else 404)."""
+def update_forum(reg: Registry, actor: Actor, ident: int, data: ForumIn) -> dict[str, Any]:
+    """Replace an IGF initiative's fields and texts (owner or moderator); an owner's edit goes back to
+    moderation, as for initiatives. Every edit is a new version in the audit trail."""
+    require(actor, "initiative.submit")
+    return _update(reg, actor, IgfForum, "igf_forum", ident, _check_forum(reg, data), forum_dict)
+
+
+def get_forum(reg: Registry, actor: Actor, ident: int, lang: str | None = None) -> dict[str, Any]:
+    """One IGF initiative, if the actor may see it (else 404), with its name in ``lang`` when it has one."""
     with reg.read() as s:
         row = s.get(IgfForum, ident)
         if row is None or not _visible(actor, row):
             raise not_found("IGF initiative", ident)
-        return forum_dict(row)
+        return forum_dict(row, lang) | {"owner_id": row.owner_id}
 
 
 def list_forums(reg: Registry, actor: Actor = ANONYMOUS, scope: str | None = None, status: str | None = None,
                 country: str | None = None, pending: bool = False, limit: int = 100,
-                offset: int = 0) -> dict[str, Any]:
-    """Public IGF initiatives by name (``pending=True``: the moderation queue, moderators only)."""
+                offset: int = 0, q: str | None = None, lang: str | None = None) -> dict[str, Any]:
+    """Public IGF initiatives by name in ``lang``, or by relevance to the search ``q`` (any language).
+
+    ``pending=True``: the moderation queue (moderators only)."""
     if pending:
         require(actor, "moderation.queue")
     with reg.read() as s:
@@ -223,9 +348,11 @@ def list_forums(reg: Registry, actor: Actor = ANONYMOUS, scope: str | None = Non
             stmt = stmt.where(IgfForum.scope == scope)
         if status:
             stmt = stmt.where(IgfForum.status == status)
-        rows = [forum_dict(f) for f in s.scalars(stmt.order_by(IgfForum.name, IgfForum.id))]
+        ranks = _search(s, "igf_forum", q)
+        rows = [forum_dict(f, lang) for f in s.scalars(stmt.order_by(IgfForum.id))]
     if country:
         rows = [r for r in rows if country.upper() in r["countries"]]
+    rows = _ranked(rows, ranks, lambda r: (r["name"].casefold(), r["id"]))
     return {"total": len(rows), "items": rows[offset:offset + limit]}
 
 
@@ -253,9 +380,11 @@ def submit_output(reg: Registry, actor: Actor, data: OutputIn) -> dict[str, Any]
     """Submit an IGF output (pending moderation)."""
     require(actor, "initiative.submit")
     values = _check_output(data)
+    texts = values.pop("texts")
 
     def txn(s: Session) -> dict[str, Any]:
-        row = IgfOutput(owner_id=actor.user_id, moderation="pending", **values)
+        row = IgfOutput(owner_id=actor.user_id, moderation="pending", title=texts[0]["title"], **values)
+        _set_texts(s, row, texts, IgfOutputText, "title")
         s.add(row)
         s.flush()
         snap = output_dict(row, public=False)
@@ -268,6 +397,12 @@ def submit_output(reg: Registry, actor: Actor, data: OutputIn) -> dict[str, Any]
 def moderate_output(reg: Registry, actor: Actor, ident: int, decision: ModerationIn) -> dict[str, Any]:
     """Approve or reject an IGF output; four eyes apply."""
     return _moderate(reg, actor, IgfOutput, "igf_output", ident, decision, lambda o: output_dict(o, False))
+
+
+def update_output(reg: Registry, actor: Actor, ident: int, data: OutputIn) -> dict[str, Any]:
+    """Replace an IGF output's fields and texts (owner or moderator), as :func:`update_forum` does."""
+    require(actor, "initiative.submit")
+    return _update(reg, actor, IgfOutput, "igf_output", ident, _check_output(data), lambda o: output_dict(o, False))
 
 
 def report_uptake(reg: Registry, actor: Actor, output_id: int, data: UptakeIn) -> dict[str, Any]:
@@ -296,18 +431,19 @@ def moderate_uptake(reg: Registry, actor: Actor, ident: int, decision: Moderatio
     return _moderate(reg, actor, IgfUptake, "igf_uptake", ident, decision, uptake_dict)
 
 
-def get_output(reg: Registry, actor: Actor, ident: int) -> dict[str, Any]:
+def get_output(reg: Registry, actor: Actor, ident: int, lang: str | None = None) -> dict[str, Any]:
     """One IGF output with its approved uptake (moderators also see pending uptake)."""
     with reg.read() as s:
         row = s.get(IgfOutput, ident)
         if row is None or not _visible(actor, row):
             raise not_found("IGF output", ident)
-        return output_dict(row, public=not actor.at_least("moderator"))
+        return output_dict(row, public=not actor.at_least("moderator"), lang=lang) | {"owner_id": row.owner_id}
 
 
 def list_outputs(reg: Registry, actor: Actor = ANONYMOUS, kind: str | None = None, year: int | None = None,
-                 pending: bool = False, limit: int = 100, offset: int = 0) -> dict[str, Any]:
-    """Public IGF outputs, newest first (``pending=True``: the moderation queue)."""
+                 pending: bool = False, limit: int = 100, offset: int = 0, q: str | None = None,
+                 lang: str | None = None) -> dict[str, Any]:
+    """Public IGF outputs, newest first, or by relevance to the search ``q`` (``pending=True``: the queue)."""
     if pending:
         require(actor, "moderation.queue")
     with reg.read() as s:
@@ -317,95 +453,41 @@ def list_outputs(reg: Registry, actor: Actor = ANONYMOUS, kind: str | None = Non
             stmt = stmt.where(IgfOutput.kind == kind)
         if year:
             stmt = stmt.where(IgfOutput.year == year)
-        rows = [output_dict(o) for o in s.scalars(stmt.order_by(IgfOutput.year.desc(), IgfOutput.id))]
+        ranks = _search(s, "igf_output", q)
+        rows = [output_dict(o, lang=lang) for o in s.scalars(stmt.order_by(IgfOutput.id))]
+    rows = _ranked(rows, ranks, lambda r: (-r["year"], r["id"]))
     return {"total": len(rows), "items": rows[offset:offset + limit]}
 
 
-# ---- CSV export and all-or-nothing import ------------------------------------------------------------------
-
-def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    w.writeheader()
-    for r in rows:
-        w.writerow(neutralise_row({k: LIST_SEP.join(v) if isinstance(v, list) else v for k, v in r.items()}))
-    return buf.getvalue()
-
-
-def export_csv(reg: Registry, kind: str) -> str:
-    """The public forums (``kind="forums"``) or outputs (``"outputs"``) as spreadsheet-safe CSV."""
-    if kind == "forums":
-        return _csv(list_forums(reg, limit=10**9)["items"], ("id", *FORUM_COLUMNS))
-    if kind == "outputs":
-        rows = [o | {"uptake": [f"{u['used_by']} <{u['link']}>" for u in o["uptake"]]}
-                for o in list_outputs(reg, limit=10**9)["items"]]
-        return _csv(rows, ("id", *OUTPUT_COLUMNS, "uptake"))
-    raise WsisError("bad-kind", f"unknown IGF kind {kind!r}", expected="forums or outputs", status=422)
+def moderation_queue(reg: Registry, actor: Actor, lang: str | None = None, limit: int = 100) -> dict[str, Any]:
+    """Pending IGF initiatives, outputs and uptake reports, oldest first (moderators)."""
+    require(actor, "moderation.queue")
+    with reg.read() as s:
+        forums = s.scalars(select(IgfForum).where(IgfForum.moderation == "pending", IgfForum.deleted_at.is_(None))
+                           .order_by(IgfForum.id).limit(limit))
+        outputs = s.scalars(select(IgfOutput).where(IgfOutput.moderation == "pending",
+                                                    IgfOutput.deleted_at.is_(None)).order_by(IgfOutput.id).limit(limit))
+        ups = s.scalars(select(IgfUptake).join(IgfOutput).where(IgfUptake.moderation == "pending",
+                                                                IgfOutput.deleted_at.is_(None))
+                        .order_by(IgfUptake.id).limit(limit))
+        return {"forums": [forum_dict(f, lang) | {"owner_id": f.owner_id} for f in forums],
+                "outputs": [output_dict(o, False, lang) | {"owner_id": o.owner_id} for o in outputs],
+                "uptake": [uptake_dict(u) | {"author_id": u.author_id,
+                                             "output_title": _text_fields(u.output, "title", lang)["title"]}
+                           for u in ups]}
 
 
-def _parse(text: str, filename: str, kind: str) -> list[tuple[int, Strict]]:
-    model, columns = (ForumIn, FORUM_COLUMNS) if kind == "forums" else (OutputIn, OUTPUT_COLUMNS)
-    first = text.split("\n", 1)[0]
-    # a spreadsheet saved in a locale whose decimal sign is the comma separates fields with ';'
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    if reader.fieldnames:
-        reader.fieldnames = [(h or "").strip().lower() for h in reader.fieldnames]
-    header = [h for h in (reader.fieldnames or []) if h != "id" and h != "uptake"]
-    required = ("name", "scope") if kind == "forums" else ("title", "kind", "year")
-    for col in required:
-        if col not in header:
-            raise WsisError("bad-header", f"missing column {col!r}", file=filename, row=1, column=col,
-                            expected="columns " + ", ".join(columns), status=422)
-    for col in header:
-        if col not in columns:
-            raise WsisError("bad-header", f"unknown column {col!r}", file=filename, row=1, column=col,
-                            expected="columns " + ", ".join(columns), status=422)
-    items: list[tuple[int, Strict]] = []
-    for n, row in enumerate(reader, start=2):
-        g = {k: restore((v or "").strip()) for k, v in row.items() if k in columns}
-        data: dict[str, Any] = {k: v for k, v in g.items() if v != ""}
-        if "countries" in data:
-            data["countries"] = [c.strip() for c in data["countries"].split(LIST_SEP) if c.strip()]
-        try:
-            items.append((n, model.model_validate(data)))
-        except ValidationError as exc:
-            e = exc.errors()[0]
-            col = next((str(p) for p in e["loc"] if not isinstance(p, int)), "")
-            raise WsisError("bad-row", e["msg"], file=filename, row=n, column=col,
-                            expected=f"a valid IGF {kind[:-1]} row", hint="nothing was imported",
-                            status=422) from None
-    return items
+def after_restore(s: Session) -> None:
+    """After a restore from an older backup: give entries without texts their name (title) as their text in
+    ``original_lang``, and put the public ones back in the search index."""
+    for model, text_model, label in ((IgfForum, IgfForumText, "name"), (IgfOutput, IgfOutputText, "title")):
+        for row in s.scalars(select(model)):
+            if not row.texts:
+                row.texts.append(text_model(lang=row.original_lang or "en", description="",
+                                            **{label: getattr(row, label)}))
+                s.flush()
+            _index(s, row)
 
 
-def import_csv(reg: Registry, actor: Actor, path: Path, kind: str, approve: bool = False) -> dict[str, Any]:
-    """Import a CSV of IGF forums or outputs: every row or none. Moderators may import as approved."""
-    require(actor, "data.import")
-    if kind not in ("forums", "outputs"):
-        raise WsisError("bad-kind", f"unknown IGF kind {kind!r}", expected="forums or outputs", status=422)
-    path = Path(path)
-    text = read_import_file(path)
-    return import_text(reg, actor, text, str(path), kind, approve)
-
-
-def import_text(reg: Registry, actor: Actor, text: str, filename: str, kind: str,
-                approve: bool = False) -> dict[str, Any]:
-    """Import CSV text of IGF forums or outputs (every row checked first; all rows written, or none)."""
-    require(actor, "data.import")
-    if kind not in ("forums", "outputs"):
-        raise WsisError("bad-kind", f"unknown IGF kind {kind!r}", expected="forums or outputs", status=422)
-    items = _parse(text.removeprefix("\ufeff"), filename, kind)
-    for n, item in items:  # vocabulary and links, before anything is written
-        try:
-            _check_forum(reg, item) if kind == "forums" else _check_output(item)
-        except WsisError as err:
-            raise WsisError(err.code, err.message, file=filename, row=n, column=err.column,
-                            expected=err.expected, hint="nothing was imported", status=422) from None
-    submit, moderate = (submit_forum, moderate_forum) if kind == "forums" else (submit_output, moderate_output)
-    ids: list[int] = []
-    with reg.batch():
-        for _, item in items:
-            ids.append(submit(reg, actor, item)["id"])
-            if approve:
-                moderate(reg, actor, ids[-1], ModerationIn(decision="approve"))
-    return {"imported": len(ids), "ids": ids, "approved": approve, "kind": kind}
+# CSV export and import live beside; re-exported here for the CLI and the API
+from wsis.registry.igf_csv import export_csv, import_csv, import_text  # noqa: E402,F401

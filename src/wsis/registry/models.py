@@ -243,11 +243,19 @@ class Version(Base):
 
 
 class SearchDoc(Base):
-    """Search text of a public initiative, one row per language (FTS5 / tsvector index kept beside it)."""
+    """Search text of a public entry, one row per language (FTS5 / tsvector index kept beside it).
+
+    Exactly one of ``initiative_id``, ``igf_forum_id`` and ``igf_output_id`` is set (revision 0005_igf_texts).
+    """
 
     __tablename__ = "search_docs"
     id: Mapped[int] = mapped_column(primary_key=True)
-    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"), index=True)
+    initiative_id: Mapped[int | None] = mapped_column(ForeignKey("initiatives.id", ondelete="CASCADE"),
+                                                      nullable=True, index=True)
+    igf_forum_id: Mapped[int | None] = mapped_column(ForeignKey("igf_forums.id", ondelete="CASCADE"),
+                                                     nullable=True, index=True)
+    igf_output_id: Mapped[int | None] = mapped_column(ForeignKey("igf_outputs.id", ondelete="CASCADE"),
+                                                      nullable=True, index=True)
     lang: Mapped[str] = mapped_column(String(2))
     body: Mapped[str] = mapped_column(Text)
 
@@ -268,18 +276,21 @@ class IgfForum(Base):
     __table_args__ = (Index("ix_igf_forum_moderation", "moderation", "deleted_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True, index=True)
-    name: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(String(300))  # the name in original_lang (a copy of that text)
     scope: Mapped[str] = mapped_column(String(20))
     countries: Mapped[list] = mapped_column(JSON, default=list)
     year_founded: Mapped[int | None] = mapped_column(Integer, nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="active")
     website: Mapped[str] = mapped_column(String(500), default="")
+    original_lang: Mapped[str] = mapped_column(String(2), default="en")
     moderation: Mapped[str] = mapped_column(String(20), default="pending")
     moderation_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    texts: Mapped[list[IgfForumText]] = relationship(cascade="all, delete-orphan", lazy="selectin",
+                                                     order_by="IgfForumText.lang")
 
 
 class IgfOutput(Base):
@@ -289,19 +300,22 @@ class IgfOutput(Base):
     __table_args__ = (Index("ix_igf_output_moderation", "moderation", "deleted_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True, index=True)
-    title: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(300))  # the title in original_lang (a copy of that text)
     kind: Mapped[str] = mapped_column(String(20))
     year: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(String(300), default="")
     link: Mapped[str] = mapped_column(String(500), default="")
+    original_lang: Mapped[str] = mapped_column(String(2), default="en")
     moderation: Mapped[str] = mapped_column(String(20), default="pending")
     moderation_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    texts: Mapped[list[IgfOutputText]] = relationship(cascade="all, delete-orphan", lazy="selectin",
+                                                      order_by="IgfOutputText.lang")
     uptakes: Mapped[list[IgfUptake]] = relationship(lazy="selectin", order_by="IgfUptake.id",
-                                                    cascade="all, delete-orphan")
+                                                    cascade="all, delete-orphan", back_populates="output")
 
 
 class IgfUptake(Base):
@@ -318,6 +332,33 @@ class IgfUptake(Base):
     moderation: Mapped[str] = mapped_column(String(20), default="pending")
     moderation_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    output: Mapped[IgfOutput] = relationship(back_populates="uptakes")
 
 
-TABLES += [IgfForum, IgfOutput, IgfUptake]  # noqa: E305 - the IGF ecosystem (revision 0003_igf)
+class IgfForumText(Base):
+    """An IGF initiative's name and description in one language (revision 0005_igf_texts)."""
+
+    __tablename__ = "igf_forum_texts"
+    __table_args__ = (UniqueConstraint("forum_id", "lang", name="uq_igf_forum_text_lang"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("igf_forums.id", ondelete="CASCADE"), index=True)
+    lang: Mapped[str] = mapped_column(String(2))
+    name: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class IgfOutputText(Base):
+    """An IGF output's title and description in one language (revision 0005_igf_texts)."""
+
+    __tablename__ = "igf_output_texts"
+    __table_args__ = (UniqueConstraint("output_id", "lang", name="uq_igf_output_text_lang"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    output_id: Mapped[int] = mapped_column(ForeignKey("igf_outputs.id", ondelete="CASCADE"), index=True)
+    lang: Mapped[str] = mapped_column(String(2))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+# the IGF ecosystem (revisions 0003_igf, 0005_igf_texts); search_docs now refers to IGF rows, so it goes last
+TABLES.remove(SearchDoc)  # noqa: E305
+TABLES += [IgfForum, IgfOutput, IgfUptake, IgfForumText, IgfOutputText, SearchDoc]

@@ -19,6 +19,9 @@ Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=10**7)]
 Reg = Annotated[Registry, Depends(registry)]
 Who = Annotated[Any, Depends(api_actor)]
+Q = Annotated[str | None, Query(max_length=200, description="full-text search in every language's texts")]
+LangQ = Annotated[Literal["ar", "en", "es", "fr", "ru", "zh"] | None,
+                  Query(description="show name/title in this language when the entry has it")]
 MAX_IMPORT = 5_000_000
 
 
@@ -31,9 +34,10 @@ def _csv(text: str, name: str) -> Response:
 def list_forums(reg: Reg, actor: Who, scope: Literal["national", "regional", "subregional", "youth"] | None = None,
                 status: Literal["active", "inactive"] | None = None,
                 country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None,
-                pending: bool = False, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
-    """``{data, count}``; ``pending=true`` is the moderation queue (moderators)."""
-    page = igf.list_forums(reg, actor, scope, status, country, pending, limit, offset)
+                pending: bool = False, limit: Limit = 100, offset: Offset = 0, q: Q = None,
+                lang: LangQ = None) -> dict[str, Any]:
+    """``{data, count}`` by name, or by relevance with ``q``; ``pending=true`` is the moderation queue."""
+    page = igf.list_forums(reg, actor, scope, status, country, pending, limit, offset, q, lang)
     return {"data": page["items"], "count": page["total"]}
 
 
@@ -56,14 +60,14 @@ def submit_forum(body: igf.ForumIn, reg: Reg, actor: Who) -> dict[str, Any]:
 
 
 @igf_api.get("/forums/{ident}", summary="One IGF initiative")
-def get_forum(ident: Id, reg: Reg, actor: Who) -> dict[str, Any]:
-    """Public, the caller's own, or any for moderators."""
-    return {"data": igf.get_forum(reg, actor, ident)}
+def get_forum(ident: Id, reg: Reg, actor: Who, lang: LangQ = None) -> dict[str, Any]:
+    """Public, the caller's own, or any for moderators; ``texts`` holds every language's name."""
+    return {"data": igf.get_forum(reg, actor, ident, lang)}
 
 
 @igf_api.put("/forums/{ident}", summary="Replace an IGF initiative's fields")
 def put_forum(ident: Id, body: igf.ForumIn, reg: Reg, actor: Who) -> dict[str, Any]:
-    """Owner or moderator; an owner's edit goes back to moderation."""
+    """Owner or moderator; an owner's edit goes back to moderation. The texts given replace the old ones."""
     return {"data": igf.update_forum(reg, actor, ident, body)}
 
 
@@ -76,9 +80,9 @@ def moderate_forum(ident: Id, body: ModerationIn, reg: Reg, actor: Who) -> dict[
 @igf_api.get("/outputs", summary="Public IGF outputs with their reported uptake")
 def list_outputs(reg: Reg, actor: Who, kind: Literal["messages", "bpf_report", "pn_report", "dc_output"] | None = None,
                  year: Annotated[int | None, Query(ge=2006, le=2100)] = None, pending: bool = False,
-                 limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
-    """``{data, count}``, newest first."""
-    page = igf.list_outputs(reg, actor, kind, year, pending, limit, offset)
+                 limit: Limit = 100, offset: Offset = 0, q: Q = None, lang: LangQ = None) -> dict[str, Any]:
+    """``{data, count}``, newest first, or by relevance with ``q``."""
+    page = igf.list_outputs(reg, actor, kind, year, pending, limit, offset, q, lang)
     return {"data": page["items"], "count": page["total"]}
 
 
@@ -95,9 +99,21 @@ def submit_output(body: igf.OutputIn, reg: Reg, actor: Who) -> dict[str, Any]:
 
 
 @igf_api.get("/outputs/{ident}", summary="One IGF output")
-def get_output(ident: Id, reg: Reg, actor: Who) -> dict[str, Any]:
-    """With its approved uptake."""
-    return {"data": igf.get_output(reg, actor, ident)}
+def get_output(ident: Id, reg: Reg, actor: Who, lang: LangQ = None) -> dict[str, Any]:
+    """With its approved uptake; ``texts`` holds every language's title."""
+    return {"data": igf.get_output(reg, actor, ident, lang)}
+
+
+@igf_api.put("/outputs/{ident}", summary="Replace an IGF output's fields")
+def put_output(ident: Id, body: igf.OutputIn, reg: Reg, actor: Who) -> dict[str, Any]:
+    """Owner or moderator; an owner's edit goes back to moderation. The texts given replace the old ones."""
+    return {"data": igf.update_output(reg, actor, ident, body)}
+
+
+@igf_api.get("/moderation", summary="The IGF moderation queue")
+def moderation_queue(reg: Reg, actor: Who, lang: LangQ = None) -> dict[str, Any]:
+    """Pending forums, outputs and uptake reports (moderators)."""
+    return {"data": igf.moderation_queue(reg, actor, lang)}
 
 
 @igf_api.post("/outputs/{ident}/moderation", summary="Approve or reject an IGF output")

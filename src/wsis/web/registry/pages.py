@@ -210,7 +210,10 @@ def moderation_page(request: Request) -> HTMLResponse:
     items = services.moderation_queue(registry(request), caller(request).actor)
     reports = commitments.pending_reports(registry(request), caller(request).actor)
     pledges = commitments.pending_commitments(registry(request), caller(request).actor)
-    return render(request, "moderation.html", lang, items=items, reports=reports, pledges=pledges)
+    from wsis.registry.igf import moderation_queue as igf_queue  # decisions are posted to igf_pages
+
+    return render(request, "moderation.html", lang, items=items, reports=reports, pledges=pledges,
+                  igf=igf_queue(registry(request), caller(request).actor, lang))
 
 
 def decision_of(form) -> ModerationIn:
