@@ -13,7 +13,7 @@ from wsis.errors import WsisError
 from wsis.registry import igf
 from wsis.registry.common import vocabulary
 from wsis.web.registry.deps import caller, check_csrf, registry
-from wsis.web.registry.i18n import _
+from wsis.web.registry.i18n import _, form_errors
 from wsis.web.registry.pages import PageId, _form, _lang, render
 
 igf_pages = APIRouter(prefix="/registry/igf", include_in_schema=False)
@@ -22,14 +22,8 @@ OUTPUT_KINDS = ("messages", "bpf_report", "pn_report", "dc_output")
 USED_BY_KINDS = ("un_process", "un_body", "national_policy", "other")
 
 
-def _errors(exc: Exception) -> list[dict[str, str]]:
-    if isinstance(exc, ValidationError):
-        return [{"field": str(next((p for p in e["loc"] if not isinstance(p, int)), "")), "message": e["msg"]}
-                for e in exc.errors()]
-    assert isinstance(exc, WsisError)
-    if exc.status not in (409, 422):
-        raise exc
-    return [{"field": exc.column or "", "message": str(exc)}]
+def _errors(exc: Exception, lang: str) -> list[dict[str, str]]:
+    return form_errors(exc, lang)
 
 
 @igf_pages.get("/", response_class=HTMLResponse)
@@ -82,7 +76,7 @@ async def forum_post(request: Request) -> HTMLResponse:
                                            "status": values["status"] or "active"})
         item = igf.submit_forum(registry(request), actor, data)
     except (ValidationError, WsisError) as exc:
-        return render(request, "igf_submit.html", lang, status=422, **_forum_ctx(request, values, _errors(exc)))
+        return render(request, "igf_submit.html", lang, status=422, **_forum_ctx(request, values, _errors(exc, lang)))
     return render(request, "igf_submitted.html", lang, status=201, item=item,
                   href=f"/registry/igf/forums/{item['id']}")
 
@@ -121,7 +115,7 @@ async def output_post(request: Request) -> HTMLResponse:
     try:
         item = igf.submit_output(registry(request), actor, igf.OutputIn.model_validate(values))
     except (ValidationError, WsisError) as exc:
-        return render(request, "igf_submit.html", lang, status=422, **_output_ctx(values, _errors(exc)))
+        return render(request, "igf_submit.html", lang, status=422, **_output_ctx(values, _errors(exc, lang)))
     return render(request, "igf_submitted.html", lang, status=201, item=item,
                   href=f"/registry/igf/outputs/{item['id']}")
 
@@ -151,6 +145,6 @@ async def uptake_post(request: Request, ident: PageId) -> HTMLResponse:
     try:
         igf.report_uptake(reg, actor, ident, igf.UptakeIn.model_validate(values))
     except (ValidationError, WsisError) as exc:
-        return render(request, "igf_output.html", lang, status=422, errors=_errors(exc), **ctx)
+        return render(request, "igf_output.html", lang, status=422, errors=_errors(exc, lang), **ctx)
     return render(request, "igf_output.html", lang, status=201, errors=[], reported=True,
                   **(ctx | {"values": {}}))
