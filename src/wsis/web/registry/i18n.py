@@ -25,11 +25,11 @@ FIELD_LABELS = {
     "action_lines": "WSIS action lines", "sdg_targets": "SDG targets", "gdc_objectives": "Global Digital Compact objectives",
     "groups": "Beneficiary groups", "status": "Status", "start_date": "Start date", "end_date": "End date",
     "links": "Links (one per line)", "contact_name": "Contact name", "contact_email": "Contact e-mail",
-    "target": "Measurable target", "deadline": "Deadline", "amount": "Amount pledged", "currency": "Currency",
+    "target": "Measurable target", "deadline": "Deadline", "amount": "Amount pledged", "currency": "Currency (ISO 4217, e.g. EUR)",
     "finance_type": "Type of finance", "period_start": "Start date", "period_end": "End date",
     "paragraphs": "Outcome-document paragraphs", "reported_on": "Date", "summary": "Summary",
     "percent_complete": "Per cent complete", "disbursed_amount": "Amount disbursed",
-    "disbursed_currency": "Currency", "disbursed_on": "Date of disbursement", "email": "E-mail",
+    "disbursed_currency": "Currency (ISO 4217, e.g. EUR)", "disbursed_on": "Date of disbursement", "email": "E-mail",
     "password": "Password", "reason": "Reason (required to reject)", "name": "Name", "scope": "Scope",
     "year_founded": "Year founded", "website": "Website", "kind": "Kind of output", "year": "Year",
     "body": "Produced by", "link": "Link", "note": "Note",
@@ -139,3 +139,12 @@ def form_errors(exc: Exception, lang: str, field_of=None) -> list[dict[str, str]
     field = {"organisation.country": "organisation_country"}.get(exc.column or "", exc.column or "")
     text, tlang = error_text(exc, lang)
     return [{"field": field, "label": field_label(field, lang), "message": text, "lang": tlang}]
+
+
+# codes that pages show through t() (each is a msgid of every catalogue); the rest come from
+# wsis.registry.reference and the IGF pages' tuples
+ROLES = ("contributor", "moderator", "admin")
+MODERATION_STATES = ("pending", "approved", "rejected")
+LIGHTS = ("green", "yellow", "red")
+TRACKING_STATUSES = ("pending", "in_progress", "delivered", "overdue", "recurring", "not_started", "planned",
+                     "on_track", "at_risk", "done", "missed")
