@@ -113,8 +113,8 @@ def _input_text(e: dict[str, Any], lang: str) -> tuple[str, str]:
     msgid = INPUT_TEXTS.get(str(e.get("type", "")))
     ctx = e.get("ctx") or {}
     n = next((ctx[k] for k in ("max_length", "min_length") if k in ctx), "")
-    if e.get("type") == "string_too_short" and n == 1:
-        msgid = "Required"
+    if e.get("type") in ("string_too_short", "too_short") and (n == 1 or not e.get("input")):
+        msgid = "Required"  # an empty field, whatever its minimum length
     if msgid is None or (lang != "en" and _(msgid, lang) == msgid):
         return str(e.get("msg", "")), "en"
     return _(msgid, lang).replace("{n}", str(n)), lang
