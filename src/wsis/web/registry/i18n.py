@@ -43,7 +43,7 @@ ERROR_TEXTS = {
     "bad-token": "Your API token is invalid, expired or revoked.",
     "csrf": "The form has expired. Reload the page and submit it again.",
     "bad-credentials": "The e-mail or the password is wrong.",
-    "too-many-attempts": "Too many failed logins. Wait a few minutes and try again.",
+    "too-many-attempts": "Too many failed logins: try again in {n} seconds.",
     "busy": "The registry is busy. Try again in a moment.",
     "read-only": "The registry is read-only for maintenance. Try again later.",
     "reason-required": "A rejection needs a reason.",
@@ -105,7 +105,7 @@ def error_text(err: WsisError, lang: str) -> tuple[str, str]:
         msgid = ERROR_TEXTS["not-found"]
     text = _(msgid, lang) if msgid else ""
     if msgid and (text != msgid or lang == "en"):
-        return text, lang
+        return text.replace("{n}", str(err.extra.get("retry_after", ""))), lang
     return str(err), "en"
 
 
