@@ -15,7 +15,9 @@ from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 from tests.registry.conftest import PASSWORD, initiative_payload
 
+from wsis.catalogue.i18n import catalogue_text
 from wsis.registry import reference, services
+from wsis.registry.common import vocabulary
 from wsis.registry.schemas import InitiativeIn, ModerationIn
 from wsis.web.registry import i18n
 
@@ -113,6 +115,12 @@ def test_registry_pages_speak_arabic_and_chinese(app, reg, users, lang):
         r = public.get(f"{path}?lang={lang}")
         assert r.status_code == 200, path
         _assert_localised(r.text, lang)
+    # action-line and GDC-objective names come in the page language too (the catalogue's translations)
+    form = public.get(f"/registry/submit?lang={lang}").text
+    vocab = vocabulary(reg)
+    assert catalogue_text("action_line_title", "C2", lang, vocab.action_lines["C2"]).text in form
+    assert vocab.action_lines["C2"] not in form
+    assert catalogue_text("gdc_objective", 1, lang, vocab.gdc_objectives["1"]).text in form
     # error pages: an unknown entry, an unknown page, a malformed id; the visitor's language, not English
     for path, status in (("/registry/initiatives/999999", 404), ("/registry/nowhere", 404),
                          ("/registry/initiatives/abc", 400)):

@@ -3,6 +3,7 @@ moderation queue, action-line page, deliverables and road maps."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path as FsPath
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -12,12 +13,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
+from wsis import query
 from wsis.errors import WsisError
-from wsis.query.texts import deliverable_text
+from wsis.query.texts import action_line_text, deliverable_text, gdc_objective_text
 from wsis.registry import auth, commitments, services, tracking
 from wsis.registry.common import vocabulary
 from wsis.registry.policy import ANONYMOUS
-from wsis.registry.reference import BENEFICIARY_GROUPS, PROJECT_STATUSES, STAKEHOLDER_GROUPS
+from wsis.registry.reference import BENEFICIARY_GROUPS, PROJECT_STATUSES, STAKEHOLDER_GROUPS, Vocabulary
 from wsis.registry.schemas import InitiativeIn, ModerationIn
 from wsis.settings import get_settings
 from wsis.web.registry.deps import (
@@ -31,6 +33,7 @@ from wsis.web.registry.deps import (
     form_csrf,
     registry,
     secure_cookie,
+    settings_of,
 )
 from wsis.web.registry.i18n import (
     LANGS,
@@ -77,10 +80,28 @@ def _page_ctx(request: Request, lang: str) -> dict[str, Any]:
             "lang_url": lambda lg: here + "?" + urlencode([("lang", lg), *keep])}
 
 
+def localised(vocab: Vocabulary, request: Request, lang: str) -> Vocabulary:
+    """``vocab`` with country (from the served release), action-line and GDC-objective names in ``lang``;
+    English where there is no release or no translation."""
+    if lang == "en":
+        return vocab
+    try:
+        local = query.names(query.release(settings_of(request)), lang)
+    except WsisError:  # no release (a registry-only server): the vocabulary's English names
+        local = {}
+    countries = sorted(((c, local.get(c) or n) for c, n in vocab.countries.items()), key=lambda kv: kv[1])
+    lines = {c: action_line_text({"code": c, "title": t}, lang)["title"] for c, t in vocab.action_lines.items()}
+    gdc = {i: gdc_objective_text({"id": int(i) if str(i).isdigit() else i, "title": t}, lang)["title"]
+           for i, t in vocab.gdc_objectives.items()}
+    return replace(vocab, countries=dict(countries), action_lines=lines, gdc_objectives=gdc)
+
+
 def render(request: Request, name: str, lang: str, status: int = 200, **ctx: Any) -> HTMLResponse:
     """Render a page with the common context (language, direction, translations, caller, CSRF token)."""
     token, new_cookie = form_csrf(request)
     c = caller(request)
+    if isinstance(ctx.get("vocab"), Vocabulary):
+        ctx["vocab"] = localised(ctx["vocab"], request, lang)
     ctx |= _page_ctx(request, lang) | {"actor": c.actor, "csrf_token": token}
     resp = templates.TemplateResponse(request, f"registry/{name}", ctx, status_code=status)
     if new_cookie:
@@ -280,7 +301,8 @@ def action_line_page(request: Request, code: str) -> HTMLResponse:
     vocab = vocabulary(reg)
     if code not in vocab.action_lines:
         raise WsisError("not-found", f"action line {code[:20]} not found", status=404)
-    return render(request, "action_line.html", lang, code=code, title=vocab.action_lines[code],
+    title = action_line_text({"code": code, "title": vocab.action_lines[code]}, lang)["title"]
+    return render(request, "action_line.html", lang, code=code, title=title,
                   initiatives=services.initiatives_for_action_line(code, reg),
                   commitments=commitments.commitments_for_action_line(code, reg),
                   roadmap=tracking.get_roadmap(reg, code))
