@@ -164,9 +164,9 @@ def test_entry_text_falls_back_with_a_notice(app, reg, users):
     iid = _entry(reg, users, {"en": "Digital skills for rural women", "fr": "Compétences numériques rurales"})
     c = TestClient(app)
     fr = c.get(f"/registry/initiatives/{iid}?lang=fr").text
-    assert '<h1 lang="fr" dir="auto">Compétences numériques rurales</h1>' in fr and 'class="note"' not in fr
+    assert '<article lang="fr" dir="auto">\n<h1>Compétences numériques rurales</h1>' in fr and 'class="note"' not in fr
     ar = c.get(f"/registry/initiatives/{iid}?lang=ar").text
-    assert '<h1 lang="en" dir="auto">Digital skills for rural women</h1>' in ar
+    assert '<article lang="en" dir="auto">\n<h1>Digital skills for rural women</h1>' in ar
     assert "لا يوجد نص بهذه اللغة؛ يُعرض باللغة الإنجليزية." in ar  # "shown in English", said in Arabic
     assert 'lang="fr" hreflang="fr">Français</a>' in ar  # the other text is one click away
     for path in ("/registry/?lang=zh", "/registry/action-lines/C2?lang=zh"):
