@@ -199,3 +199,25 @@ def test_search_finds_arabic_chinese_and_russian_text(app, reg, users):
     assert ">太阳能农村图书馆</a>" in page
     # the API's lang filter still narrows the search to texts in that language
     assert c.get("/api/v1/registry/initiatives", params={"q": "библиотеки", "lang": "ar"}).json()["count"] == 0
+
+
+def test_inside_the_dashboard_the_language_prefix_rules(mini_data_dir, settings_factory, shared_data):
+    """Under the dashboard (``/ar/registry/...``): country names come from the release in the page language, and
+    an error on a registry page is the registry's page in that language, not the dashboard's English text."""
+    from wsis.build import build_release
+    from wsis.web.app import create_app
+
+    (mini_data_dir / "sdg_metadata").symlink_to(shared_data / "sdg_metadata")
+    s = settings_factory(mini_data_dir)
+    build_release(s)
+    with TestClient(create_app(s)) as c:
+        form = c.get("/ar/registry/submit")
+        assert form.status_code == 200 and '<html lang="ar" dir="rtl">' in form.text
+        assert '<option value="KEN" >كينيا</option>' in form.text and ">Kenya<" not in form.text
+        for path, status in (("/ar/registry/initiatives/424242", 404), ("/zh/registry/nowhere", 404)):
+            r = c.get(path)
+            lang = path[1:3]
+            assert r.status_code == status and 'href="/registry/submit?lang=' + lang in r.text
+            _assert_localised(r.text, lang)
+            assert i18n._(i18n.ERROR_TEXTS["not-found"], lang) in r.text
+        assert c.get("/api/v1/registry/initiatives/424242").headers["content-type"] == "application/problem+json"
