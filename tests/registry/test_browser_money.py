@@ -11,15 +11,14 @@ import re
 from urllib.parse import quote
 
 import pytest
-from tests.conftest import SHARED, make_data_dir, serve_in_thread
+from tests.conftest import serve_in_thread
 from tests.registry.test_browser_flow import ARGS, PASSWORD
+from tests.web.test_money_pages import rates_release
 
-from wsis.build import build_release
 from wsis.registry import auth
 from wsis.registry.db import get_registry
 from wsis.registry.policy import SYSTEM
 from wsis.registry.tracking import seed_reference
-from wsis.settings import Settings
 from wsis.web.app import create_app
 
 pytestmark = pytest.mark.browser
@@ -31,12 +30,7 @@ TITLES = {"ar": "صندوق شبكات المدارس في كينيا", "zh": "�
 @pytest.fixture(scope="module")
 def money_server(tmp_path_factory):
     """The full app on a live uvicorn: mini release with the exchange rates, a fresh SQLite registry."""
-    root = tmp_path_factory.mktemp("browser_money")
-    data_dir = make_data_dir(root / "data", SHARED)
-    (data_dir / "sdg_metadata").symlink_to(SHARED / "sdg_metadata")
-    (data_dir / "exchange_rates").symlink_to(SHARED / "exchange_rates")
-    settings = Settings(data_dir=data_dir, home=root / "home", secret_key="browser-money-secret")
-    build_release(settings)
+    settings = rates_release(tmp_path_factory.mktemp("browser_money"), "browser-money-secret")
     reg = get_registry(settings)
     reg.migrate()
     seed_reference(reg)
@@ -120,7 +114,9 @@ def test_commitment_follows_the_money(chromium, money_server, lang, tmp_path):
     visitor = chromium.new_context().new_page()
     for path in (f"/{lang}/action-lines/C2", f"/{lang}/areas/KEN", f"/{lang}/outcome/67"):
         visitor.goto(f"{base}{path}")
-        assert visitor.get_by_role("link", name=title).count() == 1, (path, visitor.locator("main").inner_text())
+        assert visitor.get_by_role("link", name=title).count() == 2, (path, visitor.locator("main").inner_text())
+        usd = visitor.locator("table.usd")     # the list links it once, the US-dollar table once more
+        assert usd.get_by_role("link", name=title).count() == 1 and "Federal Reserve H.10" in visitor.content()
     visitor.goto(f"{base}/registry/commitments/{cid}?lang={lang}")
     assert "400000.00 EUR" in visitor.locator("main").inner_text()
 
@@ -130,4 +126,7 @@ def test_commitment_follows_the_money(chromium, money_server, lang, tmp_path):
     html = (tmp_path / f"wsis-report-2024-2025-{lang}.html").read_text(encoding="utf-8")
     usd = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.split('id="finance-usd"')[1]))
     assert title in usd and "Federal Reserve H.10" in usd
-    assert re.search(r"EUR 0[.,]\d{4} \(20\d\d-\d\d-01\)", usd), usd[:1500]
+    # today's pledge and payment convert at the latest month of rates; after that month, flagged as such
+    rate = re.search(r"EUR 0[.,]\d{4} \((20\d\d-\d\d)-01(\)|, )", usd)
+    assert rate, usd[:1500]
+    assert (rate.group(2) == ", ") == (today[:7] > rate.group(1)), usd[:1500]

@@ -4,7 +4,7 @@ the release; there is no SQL outside it and the release reader."""
 
 from wsis.query.frameworks import WorldMap, frameworks, world_map
 from wsis.query.memo import memo
-from wsis.query.money import exchange_rates, to_usd, usd_rate
+from wsis.query.money import country_regions, exchange_rates, to_usd, usd_rate, usd_totals
 from wsis.query.names import (
     action_line_gaps,
     area_names_all,
@@ -68,7 +68,7 @@ from wsis.schema import DISAGG
 __all__ = [
     "action_line_gaps", "action_line_text", "cited_paragraphs", "deliverable_text", "document_title",
     "exchange_rates", "gap_text", "gdc_objective_text", "paragraph_indicators", "paragraph_text", "section_text",
-    "target_text", "to_usd", "usd_rate",
+    "target_text", "to_usd", "usd_rate", "usd_totals", "country_regions",
     "DISAGG", "Frameworks", "Release", "WorldMap", "area_indicators", "area_names_all", "area_row", "areas", "coverage",
     "country_years", "coverage_counts", "current_release", "datasets", "default_dims", "diff_summary", "dim_values",
     "disagg_codes", "findings", "frameworks", "gap_table", "group_coverage", "group_sizes", "groups_of",

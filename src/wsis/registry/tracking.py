@@ -153,14 +153,19 @@ def get_roadmap(reg: Registry, code: str) -> dict[str, Any]:
         return _with_tags(s, m)
 
 
-def add_milestone(reg: Registry, actor: Actor, code: str, data: MilestoneIn) -> dict[str, Any]:
-    """Add a milestone (targets, catalogue indicators, due date, status) to a road map (moderators)."""
+def _check_milestone(reg: Registry, actor: Actor, data: MilestoneIn) -> None:
     require(actor, "roadmap.edit")
     for c in data.indicator_codes:
         if not _INDICATOR.match(c):
             raise WsisError("bad-indicator", f"not an indicator code: {c[:60]!r}", column="indicator_codes",
                             expected="a catalogue code such as IT_USE_ii99", status=422)
     check_codes(vocabulary(reg), {"paragraphs": data.paragraphs})
+
+
+def add_milestone(reg: Registry, actor: Actor, code: str, data: MilestoneIn) -> dict[str, Any]:
+    """Add a milestone (targets, catalogue indicators, outcome paragraphs, due date, status) to a road map
+    (moderators)."""
+    _check_milestone(reg, actor, data)
 
     def txn(s: Session) -> dict[str, Any]:
         m = s.scalar(select(RoadMap).where(RoadMap.code == code))
@@ -177,6 +182,29 @@ def add_milestone(reg: Registry, actor: Actor, code: str, data: MilestoneIn) -> 
         s.flush()
         out = _with_tags(s, m)
         record(s, "roadmap", m.id, m.version, "milestone", actor, out)
+        return out
+
+    return reg.write(txn)
+
+
+def update_milestone(reg: Registry, actor: Actor, code: str, ident: int, data: MilestoneIn) -> dict[str, Any]:
+    """Replace a milestone of road map ``code`` (every field, and the outcome paragraphs it cites, validated
+    like ``add_milestone``) (moderators); the road map's version goes up and the change is audited."""
+    _check_milestone(reg, actor, data)
+
+    def txn(s: Session) -> dict[str, Any]:
+        m = s.scalar(select(RoadMap).where(RoadMap.code == code))
+        milestone = s.get(Milestone, ident) if m is not None else None
+        if milestone is None or milestone.roadmap_id != m.id:
+            raise not_found("milestone", f"{code}/{ident}")
+        milestone.title, milestone.target = plain_text(data.title), plain_text(data.target)
+        milestone.indicator_codes = list(data.indicator_codes)
+        milestone.due_date, milestone.status = data.due_date, data.status
+        set_tags(s, "milestone", milestone.id, {"paragraphs": data.paragraphs})
+        m.version += 1
+        s.flush()
+        out = _with_tags(s, m)
+        record(s, "roadmap", m.id, m.version, "milestone-edit", actor, out)
         return out
 
     return reg.write(txn)

@@ -33,8 +33,8 @@ def registry_vocabulary(settings: Settings) -> Vocabulary:
 
 
 def registry_entries(settings: Settings, kind: str, code: str, commitments: bool = True) -> tuple[list, list]:
-    """Public initiatives and (optionally) commitments tagged with an action line (``kind="action_line"``)
-    or a country; none before ``wsis registry init`` has created the registry."""
+    """Public initiatives (the first 50) and (optionally) every commitment tagged with an action line
+    (``kind="action_line"``) or a country; none before ``wsis registry init`` has created the registry."""
     db = registry.get_registry(settings)
     if not db.initialised():
         return [], []
@@ -42,7 +42,18 @@ def registry_entries(settings: Settings, kind: str, code: str, commitments: bool
     inis = (registry.initiatives_for_action_line if line else registry.initiatives_for_country)(code, db)[:50]
     if not commitments:
         return inis, []
-    return inis, (registry.commitments_for_action_line if line else registry.commitments_for_country)(code, db)[:50]
+    return inis, (registry.commitments_for_action_line if line else registry.commitments_for_country)(code, db)
+
+
+def usd_summary(rel: query.Release, lang: str, commitments: list[dict]) -> dict | None:
+    """The US-dollar totals of the financial commitments among ``commitments`` (``query.usd_totals``, as the
+    report computes them) with each group's name in ``lang``; None when none of them is financial."""
+    usd = query.usd_totals(rel, commitments)
+    if not usd["n"]:
+        return None
+    names = query.names(rel, lang)
+    usd["by_group"] = [{**g, "name": names.get(g["group"], g["group"])} for g in usd["by_group"]]
+    return usd
 
 
 @dataclass

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 from wsis import query as data
 from wsis import registry
 from wsis.errors import WsisError
-from wsis.web.deps import Ctx, get_ctx, registry_entries
+from wsis.web.deps import Ctx, get_ctx, registry_entries, usd_summary
 from wsis.web.render import respond
 
 router = APIRouter(include_in_schema=False)
@@ -43,7 +43,8 @@ def action_line_detail(ctx: Ctx, code: str) -> dict:
     initiatives, commitments = registry_entries(ctx.settings, "action_line", code)
     missing = [data.gap_text(g, ctx.lang) for g in data.action_line_gaps(rel).get(base, [])]
     return {"al": al, "sdgs": sdgs, "gdc": gdc, "paras": paras, "indicators": indicators, "missing": missing,
-            "initiatives": initiatives, "commitments": commitments}
+            "initiatives": initiatives, "commitments": commitments[:50],
+            "usd": usd_summary(rel, ctx.lang, commitments)}
 
 
 @router.get("/action-lines")
@@ -103,14 +104,16 @@ def outcome_paragraph(para: int, ctx: Ctx = Depends(get_ctx)):
     inds = [{"INDICATOR": c, "name": names.get(c, c)} for c in data.paragraph_indicators(ctx.release).get(para, [])]
     entries = registry.paragraph_entries(para, ctx.lang, registry.get_registry(ctx.settings))
     deliverables = [data.deliverable_text(d, ctx.lang) for d in fw.deliverables if int(d["para"]) == para]
-    d = {"p": p, "indicators": inds, "deliverables": deliverables, **entries}
+    d = {"p": p, "indicators": inds, "deliverables": deliverables, **entries,
+         "usd": usd_summary(ctx.release, ctx.lang, entries["commitments"])}
     table = pd.DataFrame([{"kind": "indicator", "id": i["INDICATOR"], "title": i["name"]} for i in inds]
                          + [{"kind": "initiative", "id": i["id"], "title": i["title"]} for i in entries["initiatives"]]
                          + [{"kind": "commitment", "id": c["id"], "title": c["title"]} for c in entries["commitments"]]
                          + [{"kind": "milestone", "id": m["id"], "title": m["title"]} for m in entries["milestones"]],
                          columns=["kind", "id", "title"])
     return respond(ctx, "outcome_paragraph.html", f"{ctx._('Paragraph')} {para}", d,
-                   data={"paragraph": {**row, "summary_in_language": p["summary"]}, "indicators": inds, **entries},
+                   data={"paragraph": {**row, "summary_in_language": p["summary"]}, "indicators": inds, **entries,
+                         "usd": d["usd"]},
                    table=table, name=f"paragraph-{para}")
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 from wsis import query as data
 from wsis.errors import WsisError
 from wsis.web import beyond, charts
-from wsis.web.deps import Ctx, get_ctx, registry_entries
+from wsis.web.deps import Ctx, get_ctx, registry_entries, usd_summary
 from wsis.web.labels import source_kind_label, unit_label
 from wsis.web.render import respond
 
@@ -84,9 +84,11 @@ def area_page(iso3: str, ctx: Ctx = Depends(get_ctx)):
                 "line": line, "line_title": _("Individuals using the Internet") + f": {name}",
                 "line_desc": _("Compared with the world and the income group; the indicator table below gives every value."),
                 "progress_available": bool(status), "beyond": beyond.area_rows(ctx, iso3),
-                "initiatives": initiatives, "commitments": commitments}
+                "initiatives": initiatives, "commitments": commitments[:50],
+                "usd": usd_summary(rel, ctx.lang, commitments)}
     return respond(ctx, "area.html", name, ctx_dict, data={"area": row, "groups": grps, "indicators": rows,
-                                                          "beyond_connectivity": ctx_dict["beyond"]},
+                                                          "beyond_connectivity": ctx_dict["beyond"],
+                                                          "commitments_usd": ctx_dict["usd"]},
                    table=pd.DataFrame(rows), name=iso3)
 
 

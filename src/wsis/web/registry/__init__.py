@@ -19,6 +19,7 @@ from wsis.web.registry.deps import install_error_handlers
 from wsis.web.registry.igf_api import igf_api
 from wsis.web.registry.igf_pages import igf_pages
 from wsis.web.registry.pages import pages
+from wsis.web.registry.roadmap_pages import roadmap_pages
 
 router = APIRouter()
 router.include_router(igf_api)  # before api: its literal paths must not be taken by api's patterns
@@ -26,6 +27,7 @@ router.include_router(api)
 router.include_router(igf_pages)
 router.include_router(commitment_pages)  # before pages: /registry/commitments/new is not an id
 router.include_router(pages)
+router.include_router(roadmap_pages)
 router.include_router(staff)
 
 

@@ -32,7 +32,8 @@ FIELD_LABELS = {
     "disbursed_currency": "Currency (ISO 4217, e.g. EUR)", "disbursed_on": "Date of disbursement", "email": "E-mail",
     "password": "Password", "reason": "Reason (required to reject)", "name": "Name", "scope": "Scope",
     "year_founded": "Year founded", "website": "Website", "kind": "Kind of output", "year": "Year",
-    "body": "Produced by", "link": "Link", "note": "Note",
+    "body": "Produced by", "link": "Link", "note": "Note", "due_date": "Due date",
+    "indicator_codes": "Catalogue indicators (comma-separated, e.g. IT_USE_ii99)",
 }
 
 # WsisError code -> what a visitor is told (msgid); the English detail stays in the API's problem+json

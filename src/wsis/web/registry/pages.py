@@ -18,7 +18,7 @@ from wsis.errors import WsisError
 from wsis.query.texts import action_line_text, deliverable_text, gdc_objective_text
 from wsis.registry import auth, commitments, services, tracking
 from wsis.registry.common import vocabulary
-from wsis.registry.policy import ANONYMOUS
+from wsis.registry.policy import ANONYMOUS, can
 from wsis.registry.reference import BENEFICIARY_GROUPS, PROJECT_STATUSES, STAKEHOLDER_GROUPS, Vocabulary
 from wsis.registry.schemas import InitiativeIn, ModerationIn
 from wsis.settings import get_settings
@@ -320,4 +320,5 @@ def deliverables_page(request: Request) -> HTMLResponse:
 @pages.get("/roadmaps", response_class=HTMLResponse)
 def roadmaps_page(request: Request) -> HTMLResponse:
     """Road maps and their milestones."""
-    return render(request, "roadmaps.html", _lang(request), items=tracking.roadmaps(registry(request)))
+    return render(request, "roadmaps.html", _lang(request), items=tracking.roadmaps(registry(request)),
+                  can_edit=can(caller(request).actor, "roadmap.edit"))
