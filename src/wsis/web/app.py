@@ -191,7 +191,13 @@ def problem(err: WsisError) -> JSONResponse:
 
 def install_handlers(app: FastAPI) -> None:
     """Map WsisError, validation errors and HTTP errors to problem+json (API) or an HTML page (pages)."""
-    from wsis.web.render import error_page
+    from wsis.web.registry.deps import registry_page
+    from wsis.web.registry.pages import error_page as registry_error_page
+    from wsis.web.render import error_page as dashboard_error_page
+
+    def error_page(request: Request, err: WsisError) -> Response:
+        # registry pages keep their own navigation, in the visitor's language
+        return (registry_error_page if registry_page(request) else dashboard_error_page)(request, err)
 
     @app.exception_handler(WsisError)
     async def _wsis(request: Request, exc: WsisError):

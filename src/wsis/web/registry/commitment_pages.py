@@ -16,7 +16,7 @@ from wsis.registry.common import vocabulary
 from wsis.registry.reference import FINANCE_TYPES, STAKEHOLDER_GROUPS
 from wsis.registry.schemas import CommitmentIn, CommitmentPatch, ProgressIn
 from wsis.web.registry.deps import caller, check_csrf, registry
-from wsis.web.registry.i18n import _
+from wsis.web.registry.i18n import _, form_errors
 from wsis.web.registry.pages import PageId, _field, _form, _lang, render
 
 commitment_pages = APIRouter(prefix="/registry/commitments", include_in_schema=False)
@@ -34,13 +34,8 @@ def _ctx(request: Request, values: dict[str, Any], errors: list[dict[str, str]],
             "stakeholder_groups": STAKEHOLDER_GROUPS, "finance_types": FINANCE_TYPES}
 
 
-def _errors(exc: Exception) -> list[dict[str, str]]:
-    if isinstance(exc, ValidationError):
-        return [{"field": _field(e["loc"]), "message": e["msg"]} for e in exc.errors()]
-    assert isinstance(exc, WsisError)
-    if exc.status not in (409, 422):
-        raise exc
-    return [{"field": exc.column or "", "message": str(exc)}]
+def _errors(exc: Exception, lang: str) -> list[dict[str, str]]:
+    return form_errors(exc, lang, _field)
 
 
 async def _values(request: Request) -> tuple[Any, dict[str, Any]]:
@@ -78,7 +73,7 @@ async def new_post(request: Request):
     try:
         out = commitments.submit_commitment(registry(request), actor, CommitmentIn.model_validate(data))
     except (ValidationError, WsisError) as exc:
-        return render(request, "commitment_form.html", lang, status=422, **_ctx(request, v, _errors(exc)))
+        return render(request, "commitment_form.html", lang, status=422, **_ctx(request, v, _errors(exc, lang)))
     return RedirectResponse(f"/registry/commitments/{out['id']}?lang={lang}", status_code=303)
 
 
@@ -116,7 +111,7 @@ async def edit_post(request: Request, ident: PageId):
         commitments.update_commitment(reg, actor, ident, CommitmentPatch.model_validate(patch))
     except (ValidationError, WsisError) as exc:
         item = commitments.get_commitment(reg, actor, ident)
-        return render(request, "commitment_form.html", lang, status=422, **_ctx(request, v, _errors(exc), ident),
+        return render(request, "commitment_form.html", lang, status=422, **_ctx(request, v, _errors(exc, lang), ident),
                       item=item)
     return RedirectResponse(f"/registry/commitments/{ident}?lang={lang}", status_code=303)
 
@@ -138,5 +133,5 @@ async def report_post(request: Request, ident: PageId):
     except (ValidationError, WsisError) as exc:
         item = commitments.get_commitment(reg, actor, ident)
         return render(request, "commitment.html", lang, status=422, item=item, mine=True, report=r,
-                      errors=_errors(exc))
+                      errors=_errors(exc, lang))
     return RedirectResponse(f"/registry/commitments/{ident}?lang={lang}", status_code=303)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wsis.errors import WsisError
 from wsis.registry import auth
@@ -124,19 +125,19 @@ def problem(err: WsisError) -> JSONResponse:
                         headers={"Retry-After": str(retry)} if retry else None)
 
 
+def registry_page(request: Request) -> bool:
+    """True for a registry HTML page (answered with an HTML error page, not problem+json)."""
+    return request.url.path.startswith("/registry")
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Answer ``WsisError`` and request validation errors as problem+json (HTML text for pages)."""
+    """Answer ``WsisError``, request validation and HTTP errors as problem+json (API) or as an HTML page in the
+    visitor's language (registry pages)."""
+    from wsis.web.registry.pages import error_page
 
     @app.exception_handler(WsisError)
     async def _wsis(request: Request, err: WsisError):
-        if request.url.path.startswith("/api/"):
-            return problem(err)
-        from html import escape
-
-        body = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Error</title></head>'
-                f'<body><main><h1>Error {err.status}</h1><p role="alert">{escape(str(err))}</p>'
-                f'<p><a href="/registry/">Registry</a></p></main></body></html>')
-        return HTMLResponse(body, status_code=err.status)
+        return error_page(request, err) if registry_page(request) else problem(err)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
@@ -151,4 +152,11 @@ def install_error_handlers(app: FastAPI) -> None:
                             for e in exc.errors()) else 422
         err = WsisError("invalid-request", first["message"], column=first["column"] or None, status=status,
                         extra={"errors": errors})
-        return problem(err)
+        return error_page(request, err) if registry_page(request) else problem(err)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        if not registry_page(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+        return error_page(request, WsisError(code, str(exc.detail), status=exc.status_code))

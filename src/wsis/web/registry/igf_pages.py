@@ -15,7 +15,7 @@ from wsis.registry import igf
 from wsis.registry.common import vocabulary
 from wsis.schema import LANGS, NATIVE_NAMES
 from wsis.web.registry.deps import caller, check_csrf, registry
-from wsis.web.registry.i18n import _
+from wsis.web.registry.i18n import _, form_errors
 from wsis.web.registry.pages import PageId, _form, _lang, decision_of, render
 
 igf_pages = APIRouter(prefix="/registry/igf", include_in_schema=False)
@@ -26,17 +26,13 @@ FORUM_FIELDS = ("scope", "year_founded", "status", "website")
 OUTPUT_FIELDS = ("kind", "year", "body", "link")
 
 
-def _errors(exc: Exception) -> list[dict[str, str]]:
-    if isinstance(exc, ValidationError):
-        out = []
-        for e in exc.errors():
-            loc = [str(p) for p in e["loc"] if not isinstance(p, int)]
-            out.append({"field": loc[0] if loc and loc[0] != "texts" else "", "message": e["msg"]})
-        return out
-    assert isinstance(exc, WsisError)
-    if exc.status not in (409, 422):
-        raise exc
-    return [{"field": exc.column or "", "message": str(exc)}]
+def _field(loc: tuple) -> str:
+    named = [str(p) for p in loc if not isinstance(p, int)]
+    return named[0] if named and named[0] != "texts" else ""  # a text's error is the form's, not a field's
+
+
+def _errors(exc: Exception, lang: str) -> list[dict[str, str]]:
+    return form_errors(exc, lang, field_of=_field)
 
 
 def _query(request: Request) -> str:
@@ -114,7 +110,7 @@ async def forum_post(request: Request) -> HTMLResponse:
                                            "status": values["status"] or "active"})
         item = igf.submit_forum(registry(request), actor, data)
     except (ValidationError, WsisError) as exc:
-        return render(request, "igf_submit.html", lang, status=422, **_forum_ctx(request, values, _errors(exc)))
+        return render(request, "igf_submit.html", lang, status=422, **_forum_ctx(request, values, _errors(exc, lang)))
     return render(request, "igf_submitted.html", lang, status=201, item=item,
                   href=f"/registry/igf/forums/{item['id']}")
 
@@ -178,7 +174,7 @@ async def _edit_post(request: Request, kind: Literal["forum", "output"], ident: 
                                                                                                    "texts": texts}))
     except (ValidationError, WsisError) as exc:
         return render(request, "igf_submit.html", lang, status=422,
-                      **_edit_ctx(request, kind, ident, shown, _errors(exc)))
+                      **_edit_ctx(request, kind, ident, shown, _errors(exc, lang)))
     base = "forums" if kind == "forum" else "outputs"
     return RedirectResponse(f"/registry/igf/{base}/{saved['id']}?lang={lang}", status_code=303)
 
@@ -261,7 +257,7 @@ async def output_post(request: Request) -> HTMLResponse:
         data = igf.OutputIn.model_validate(values | {"lang": values["lang"] or lang})
         item = igf.submit_output(registry(request), actor, data)
     except (ValidationError, WsisError) as exc:
-        return render(request, "igf_submit.html", lang, status=422, **_output_ctx(values, _errors(exc)))
+        return render(request, "igf_submit.html", lang, status=422, **_output_ctx(values, _errors(exc, lang)))
     return render(request, "igf_submitted.html", lang, status=201, item=item,
                   href=f"/registry/igf/outputs/{item['id']}")
 
@@ -292,5 +288,5 @@ async def uptake_post(request: Request, ident: PageId) -> HTMLResponse:
     try:
         igf.report_uptake(reg, actor, ident, igf.UptakeIn.model_validate(values))
     except (ValidationError, WsisError) as exc:
-        return _output_page(request, lang, item, 422, values=values, errors=_errors(exc))
+        return _output_page(request, lang, item, 422, values=values, errors=_errors(exc, lang))
     return _output_page(request, lang, item, 201, values={}, errors=[], reported=True)

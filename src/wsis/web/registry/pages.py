@@ -3,19 +3,23 @@ moderation queue, action-line page, deliverables and road maps."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path as FsPath
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
+from wsis import query
 from wsis.errors import WsisError
+from wsis.query.texts import action_line_text, deliverable_text, gdc_objective_text
 from wsis.registry import auth, commitments, services, tracking
 from wsis.registry.common import vocabulary
-from wsis.registry.policy import can
-from wsis.registry.reference import BENEFICIARY_GROUPS, PROJECT_STATUSES, STAKEHOLDER_GROUPS
+from wsis.registry.policy import ANONYMOUS, can
+from wsis.registry.reference import BENEFICIARY_GROUPS, PROJECT_STATUSES, STAKEHOLDER_GROUPS, Vocabulary
 from wsis.registry.schemas import InitiativeIn, ModerationIn
 from wsis.settings import get_settings
 from wsis.web.registry.deps import (
@@ -29,8 +33,19 @@ from wsis.web.registry.deps import (
     form_csrf,
     registry,
     secure_cookie,
+    settings_of,
 )
-from wsis.web.registry.i18n import LANGS, RTL, _, pick_lang
+from wsis.web.registry.i18n import (
+    LANGS,
+    NATIVE_NAMES,
+    RTL,
+    _,
+    error_text,
+    field_label,
+    form_errors,
+    language_name,
+    pick_lang,
+)
 
 pages = APIRouter(prefix="/registry", include_in_schema=False)
 templates = Jinja2Templates(directory=str(FsPath(__file__).with_name("templates")))
@@ -41,22 +56,72 @@ FILTERS = ("action_lines", "countries", "groups", "sdg_targets", "gdc_objectives
 def _lang(request: Request, explicit: str | None = None) -> str:
     # inside the dashboard app, its middleware turns a language prefix (/fr/registry/...) or Accept-Language
     # into state["lang"]; the standalone registry app has no such state
-    outer = request.scope.get("state", {}).get("lang")
+    state = request.scope.get("state", {})
     settings = getattr(request.app.state, "wsis_settings", None) or get_settings()
-    return pick_lang(explicit or request.query_params.get("lang") or outer, request.headers.get("accept-language"),
-                     settings.lang_default)
+    return pick_lang(explicit or state.get("wsis_ui_lang") or request.query_params.get("lang") or state.get("lang"),
+                     request.headers.get("accept-language"), settings.lang_default)
+
+
+def shown_text(item: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Title, description and language of an entry's text in ``lang``, else the text the entry came with."""
+    own = next((x for x in item.get("texts") or [] if x.get("lang") == lang), None)
+    return own or {"title": item.get("title", ""), "description": item.get("description", ""),
+                   "lang": item.get("lang") or lang}
+
+
+def _page_ctx(request: Request, lang: str) -> dict[str, Any]:
+    """What every registry template needs besides its own data."""
+    here = request.url.path
+    keep = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"] if request.method == "GET" else []
+    return {"request": request, "lang": lang, "dir": "rtl" if lang in RTL else "ltr", "langs": LANGS,
+            "native_names": NATIVE_NAMES, "t": lambda s: _(s, lang),
+            "language_name": lambda code: language_name(code, lang), "field_label": lambda f: field_label(f, lang),
+            "shown": lambda item: shown_text(item, lang),
+            "lang_url": lambda lg: here + "?" + urlencode([("lang", lg), *keep])}
+
+
+def localised(vocab: Vocabulary, request: Request, lang: str) -> Vocabulary:
+    """``vocab`` with country (from the served release), action-line and GDC-objective names in ``lang``;
+    English where there is no release or no translation."""
+    if lang == "en":
+        return vocab
+    try:
+        local = query.names(query.release(settings_of(request)), lang)
+    except WsisError:  # no release (a registry-only server): the vocabulary's English names
+        local = {}
+    countries = sorted(((c, local.get(c) or n) for c, n in vocab.countries.items()), key=lambda kv: kv[1])
+    lines = {c: action_line_text({"code": c, "title": t}, lang)["title"] for c, t in vocab.action_lines.items()}
+    gdc = {i: gdc_objective_text({"id": int(i) if str(i).isdigit() else i, "title": t}, lang)["title"]
+           for i, t in vocab.gdc_objectives.items()}
+    return replace(vocab, countries=dict(countries), action_lines=lines, gdc_objectives=gdc)
 
 
 def render(request: Request, name: str, lang: str, status: int = 200, **ctx: Any) -> HTMLResponse:
     """Render a page with the common context (language, direction, translations, caller, CSRF token)."""
     token, new_cookie = form_csrf(request)
     c = caller(request)
-    ctx |= {"request": request, "lang": lang, "dir": "rtl" if lang in RTL else "ltr", "langs": LANGS,
-            "t": lambda s: _(s, lang), "actor": c.actor, "csrf_token": token}
+    if isinstance(ctx.get("vocab"), Vocabulary):
+        ctx["vocab"] = localised(ctx["vocab"], request, lang)
+    ctx |= _page_ctx(request, lang) | {"actor": c.actor, "csrf_token": token}
     resp = templates.TemplateResponse(request, f"registry/{name}", ctx, status_code=status)
     if new_cookie:
         resp.set_cookie(ANON_COOKIE, new_cookie, httponly=True, samesite="lax", secure=secure_cookie(request),
                         path="/")
+    return resp
+
+
+def error_page(request: Request, err: WsisError) -> HTMLResponse:
+    """An error as an HTML page in the visitor's language (the registry's counterpart of problem+json).
+
+    It reads no database: the error may be that the registry is busy or unreachable."""
+    lang = _lang(request)
+    text, text_lang = error_text(err, lang)
+    cached = getattr(request.state, "wsis_caller", None)
+    ctx = _page_ctx(request, lang) | {"actor": cached.actor if cached else ANONYMOUS, "csrf_token": "",
+                                       "err": err, "text": text, "text_lang": text_lang}
+    resp = templates.TemplateResponse(request, "registry/error.html", ctx, status_code=err.status)
+    if err.extra.get("retry_after"):
+        resp.headers["Retry-After"] = str(err.extra["retry_after"])
     return resp
 
 
@@ -65,7 +130,10 @@ async def _form(request: Request):
     if ctype.startswith("multipart/"):
         raise WsisError("uploads-refused", "file uploads are not accepted", status=415,
                         expected="application/x-www-form-urlencoded")
-    return await request.form()
+    form = await request.form()
+    if form.get("ui") in LANGS:  # the form's language, for an error page raised after this point
+        request.state.wsis_ui_lang = form.get("ui")
+    return form
 
 
 @pages.get("/", response_class=HTMLResponse)
@@ -145,17 +213,10 @@ async def submit_post(request: Request) -> HTMLResponse:
             "links": [s.strip() for s in str(values["links"]).splitlines() if s.strip()],
             "contact_name": values["contact_name"], "contact_email": values["contact_email"],
             "contact_public": values["contact_public"]}
-    errors: list[dict[str, str]] = []
     try:
         res = services.submit_initiative(registry(request), actor, InitiativeIn.model_validate(data))
-    except ValidationError as exc:
-        errors = [{"field": _field(e["loc"]), "message": e["msg"]} for e in exc.errors()]
-    except WsisError as err:
-        if err.status not in (409, 422):
-            raise
-        errors = [{"field": {"organisation.country": "organisation_country"}.get(err.column or "", err.column or ""),
-                   "message": str(err)}]
-    if errors:
+    except (ValidationError, WsisError) as exc:
+        errors = form_errors(exc, lang, _field)
         return render(request, "submit.html", lang, status=422, **_form_ctx(request, lang, values, errors))
     return render(request, "submitted.html", lang, status=201, item=res["initiative"],
                   duplicates=res["possible_duplicates"])
@@ -181,8 +242,9 @@ async def login_post(request: Request):
         token, _csrf, _actor = auth.login(registry(request), str(form.get("email", "")),
                                           str(form.get("password", "")), client_ip(request))
     except WsisError as err:
+        text, text_lang = error_text(err, lang)
         resp = render(request, "login.html", lang, status=err.status, next=nxt,
-                      errors=[{"field": "email", "message": err.message}])
+                      errors=[{"field": "email", "label": _("E-mail", lang), "message": text, "lang": text_lang}])
         if err.extra.get("retry_after"):
             resp.headers["Retry-After"] = str(err.extra["retry_after"])
         return resp
@@ -198,7 +260,7 @@ async def logout_post(request: Request):
     form = await _form(request)
     check_csrf(request, form.get("csrf_token"))
     auth.logout(registry(request), caller(request).session_token)
-    resp = RedirectResponse("/registry/", status_code=303)
+    resp = RedirectResponse(f"/registry/?lang={_lang(request)}", status_code=303)
     resp.delete_cookie(SESSION_COOKIE, path="/")
     return resp
 
@@ -242,7 +304,8 @@ def action_line_page(request: Request, code: str) -> HTMLResponse:
     vocab = vocabulary(reg)
     if code not in vocab.action_lines:
         raise WsisError("not-found", f"action line {code[:20]} not found", status=404)
-    return render(request, "action_line.html", lang, code=code, title=vocab.action_lines[code],
+    title = action_line_text({"code": code, "title": vocab.action_lines[code]}, lang)["title"]
+    return render(request, "action_line.html", lang, code=code, title=title,
                   initiatives=services.initiatives_for_action_line(code, reg),
                   commitments=commitments.commitments_for_action_line(code, reg),
                   roadmap=tracking.get_roadmap(reg, code))
@@ -251,7 +314,10 @@ def action_line_page(request: Request, code: str) -> HTMLResponse:
 @pages.get("/deliverables", response_class=HTMLResponse)
 def deliverables_page(request: Request) -> HTMLResponse:
     """The outcome document's dated requests."""
-    return render(request, "deliverables.html", _lang(request), items=tracking.deliverables(registry(request)))
+    lang = _lang(request)
+    items = [deliverable_text(d | {"deliverable": d["title"]}, lang) for d in tracking.deliverables(registry(request))]
+    return render(request, "deliverables.html", lang, items=[d | {"title": d["deliverable"]} for d in items],
+                  unofficial=any(d["unofficial"] for d in items))
 
 
 @pages.get("/roadmaps", response_class=HTMLResponse)

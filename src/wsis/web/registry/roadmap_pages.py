@@ -54,7 +54,7 @@ async def _save(request: Request, code: str, ident: int | None):
         else:
             tracking.update_milestone(reg, actor, code, ident, data)
     except (ValidationError, WsisError) as exc:
-        return _page(request, lang, code, v, _errors(exc), ident, status=422)
+        return _page(request, lang, code, v, _errors(exc, lang), ident, status=422)
     return RedirectResponse(f"/registry/roadmaps?lang={lang}#rm-{code}", status_code=303)
 
 
