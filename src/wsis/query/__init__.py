@@ -23,6 +23,7 @@ from wsis.query.names import (
 )
 from wsis.query.observations import (
     area_indicators,
+    areas_with_data,
     country_years,
     coverage,
     coverage_counts,
@@ -69,7 +70,7 @@ __all__ = [
     "action_line_gaps", "action_line_text", "cited_paragraphs", "deliverable_text", "document_title",
     "exchange_rates", "gap_text", "gdc_objective_text", "paragraph_indicators", "paragraph_text", "section_text",
     "target_text", "to_usd", "usd_rate",
-    "DISAGG", "Frameworks", "Release", "WorldMap", "area_indicators", "area_names_all", "area_row", "areas", "coverage",
+    "DISAGG", "Frameworks", "Release", "WorldMap", "area_indicators", "areas_with_data", "area_names_all", "area_row", "areas", "coverage",
     "country_years", "coverage_counts", "current_release", "datasets", "default_dims", "diff_summary", "dim_values",
     "disagg_codes", "findings", "frameworks", "gap_table", "group_coverage", "group_sizes", "groups_of",
     "headline_gaps", "indicator_frame", "indicator_spans", "indicator_names", "indicator_row", "indicators", "latest",

@@ -234,3 +234,12 @@ def country_years(rel: Release, code: str, dims: dict[str, str]) -> pd.DataFrame
         out = df[mask].groupby("TIME_PERIOD").size().reset_index(name="n")
         return out.rename(columns={"TIME_PERIOD": "y"}).sort_values("y", ignore_index=True)
     return memo(("years", rel.id, code, tuple(sorted(dims.items()))), build)
+
+
+def areas_with_data(rel: Release, codes: list[str]) -> dict[str, list[str]]:
+    """Per indicator of ``codes``: the areas with any observation in the preferred view, sorted."""
+    if not codes:
+        return {}
+    df = rel.sql(f"SELECT DISTINCT INDICATOR, REF_AREA FROM preferred WHERE INDICATOR IN "
+                 f"({','.join('?' * len(codes))}) ORDER BY 1, 2", list(codes))
+    return {c: df.loc[df["INDICATOR"] == c, "REF_AREA"].tolist() for c in codes}

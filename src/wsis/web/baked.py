@@ -1,0 +1,155 @@
+"""The baked-answer store of a release: ready-made HTTP answers (identity body and a gzip copy) that the
+background baker (``wsis.web.bake``) rendered through the real app after publishing.
+
+One SQLite file per release, ``{home}/cache/{release_id}/baked.sqlite`` (WAL), keyed exactly like the
+response cache of ``WsisMiddleware`` without the release id: language, path, query string, representation
+and registry marker ('' for pages that show no registry entries). Pages that list registry entries are
+keyed by the registry's change marker, so after an approval their baked answers are simply not found
+(never served stale). The baker writes in batched transactions, so a reader never sees half a row; a file
+that SQLite cannot read is ignored with one logged warning.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+from wsis.settings import Settings
+
+log = logging.getLogger("wsis.web.baked")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS answers (lang TEXT NOT NULL, path TEXT NOT NULL, qs BLOB NOT NULL, rep TEXT NOT NULL,
+  marker TEXT NOT NULL, status INTEGER NOT NULL, headers TEXT NOT NULL, body BLOB NOT NULL, gz BLOB,
+  PRIMARY KEY (lang, path, qs, rep, marker));
+CREATE TABLE IF NOT EXISTS plan (seq INTEGER PRIMARY KEY, url TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+"""
+RECHECK_SECONDS = 2.0  # a missing store file is looked for again after this long
+
+
+def store_path(settings: Settings, release_id: str) -> Path:
+    """Where the baked answers of a release live."""
+    return Path(settings.home) / "cache" / release_id / "baked.sqlite"
+
+
+def row_key(key: tuple) -> tuple[str, str, bytes, str, str]:
+    """A ``WsisMiddleware`` cache key (release id first) as the store's primary key (release id dropped)."""
+    _rid, lang, path, qs, rep, marker = key
+    return lang, path, bytes(qs), rep, "" if marker is None else str(marker)
+
+
+def encode_headers(headers: list[tuple[bytes, bytes]]) -> str:
+    """Response headers as JSON text (header bytes are latin-1 by HTTP's rules)."""
+    return json.dumps([[k.decode("latin-1"), v.decode("latin-1")] for k, v in headers])
+
+
+def decode_headers(text: str) -> list[tuple[bytes, bytes]]:
+    """The inverse of ``encode_headers``."""
+    return [(k.encode("latin-1"), v.encode("latin-1")) for k, v in json.loads(text)]
+
+
+def connect_rw(path: Path) -> sqlite3.Connection:
+    """A writable connection (the baker's), creating the file and tables if needed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(path, timeout=30, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=NORMAL")
+    con.executescript(SCHEMA)
+    return con
+
+
+def progress(settings: Settings, release_id: str | None) -> dict:
+    """How far the bake of a release is: planned and baked URL counts, and whether it is complete."""
+    out = {"release": release_id, "planned": 0, "baked": 0, "answers": 0, "complete": False}
+    if not release_id:
+        return out
+    path = store_path(settings, release_id)
+    if not path.exists():
+        return out
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
+            meta = dict(con.execute("SELECT k, v FROM meta").fetchall())
+            out["planned"] = int(meta.get("planned", 0))
+            out["baked"] = con.execute("SELECT count(*) FROM plan WHERE done = 1").fetchone()[0]
+            out["answers"] = con.execute("SELECT count(*) FROM answers").fetchone()[0]
+            out["complete"] = meta.get("complete") == "1"
+            if "seconds" in meta:
+                out["seconds"] = float(meta["seconds"])
+        finally:
+            con.close()
+    except sqlite3.Error as e:
+        out["error"] = str(e)
+    return out
+
+
+class BakedStore:
+    """Read side, one per server process: point lookups by key, one read-only connection per thread and
+    release. Missing files are looked for again every few seconds; unreadable ones are skipped until the
+    file changes."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.local = threading.local()
+        self.missing: dict[str, float] = {}   # release id -> when the file was last found missing
+        self.bad: dict[str, float] = {}       # release id -> mtime of a file that could not be read
+
+    def _con(self, rid: str) -> sqlite3.Connection | None:
+        cons = getattr(self.local, "cons", None)
+        if cons is None:
+            cons = self.local.cons = {}
+        con = cons.get(rid)
+        if con is not None:
+            return con
+        now = time.monotonic()
+        if now - self.missing.get(rid, -1e9) < RECHECK_SECONDS:
+            return None
+        path = store_path(self.settings, rid)
+        try:
+            mtime = os.stat(path).st_mtime
+        except OSError:
+            self.missing[rid] = now
+            return None
+        if self.bad.get(rid) == mtime:
+            return None
+        try:
+            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False, timeout=1)
+            con.execute("SELECT 1 FROM answers LIMIT 1").fetchall()
+        except sqlite3.Error as e:
+            self._bad(rid, path, mtime, e)
+            return None
+        cons[rid] = con
+        return con
+
+    def _bad(self, rid: str, path: Path, mtime: float, err: Exception) -> None:
+        self.bad[rid] = mtime
+        log.warning("baked-answer store %s is unreadable (%s): answering live", path, err)
+
+    def get(self, key: tuple) -> tuple[int, list, bytes, bytes | None] | None:
+        """The baked answer (status, headers, body, gzip copy) for a cache key, or None."""
+        rid = key[0]
+        con = self._con(rid)
+        if con is None:
+            return None
+        try:
+            row = con.execute("SELECT status, headers, body, gz FROM answers WHERE lang = ? AND path = ? AND "
+                              "qs = ? AND rep = ? AND marker = ?", row_key(key)).fetchone()
+        except sqlite3.Error as e:
+            self.local.cons.pop(rid, None)
+            path = store_path(self.settings, rid)
+            try:
+                mtime = os.stat(path).st_mtime
+            except OSError:
+                mtime = 0.0
+            self._bad(rid, path, mtime, e)
+            return None
+        if row is None:
+            return None
+        status, headers, body, gz = row
+        return status, decode_headers(headers), bytes(body), None if gz is None else bytes(gz)
