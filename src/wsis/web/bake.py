@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fcntl
+import logging
 import os
 import subprocess
 import sys
@@ -27,7 +28,7 @@ from wsis import query
 from wsis.errors import WsisError
 from wsis.schema import LANGS
 from wsis.settings import Settings, get_settings
-from wsis.web.baked import connect_rw, encode_headers, progress, row_key, store_path
+from wsis.web.baked import BakeWriter, encode_headers, progress, row_key, store_path
 
 BATCH = 40  # URLs rendered per committed transaction
 HOME_INDICATORS = ("IT_USE_ii99", "EGOV_EGDI", "ITU_GCI", "EN_EWT_GENPCAP", "EN_EWT_RCYR", "RIGHTS_SHUTDOWN_EVENTS",
@@ -92,27 +93,6 @@ def bake_lock(settings: Settings, release_id: str) -> Iterator[bool]:
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def _prepare(con, settings: Settings, rid: str, urls: list[str] | None) -> None:
-    """Store the plan on the first run; on every run, drop registry pages baked under another marker."""
-    from wsis.web.app import registry_marker
-
-    meta = dict(con.execute("SELECT k, v FROM meta").fetchall())
-    con.execute("BEGIN IMMEDIATE")
-    if "planned" not in meta:
-        plan = urls if urls is not None else plan_urls(settings)
-        con.executemany("INSERT INTO plan (seq, url) VALUES (?, ?)", list(enumerate(plan)))
-        con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                        [("release", rid), ("planned", str(len(plan))), ("complete", "0")])
-    marker = str(registry_marker(settings))
-    if meta.get("marker", marker) != marker:  # the registry changed: its pages are baked again
-        seqs = [s for s, u in con.execute("SELECT seq, url FROM plan").fetchall() if _is_registry_page(u)]
-        con.executemany("UPDATE plan SET done = 0 WHERE seq = ?", [(s,) for s in seqs])
-        con.execute("DELETE FROM answers WHERE marker <> ''")
-        con.execute("INSERT OR REPLACE INTO meta VALUES ('complete', '0')")
-    con.execute("INSERT OR REPLACE INTO meta VALUES ('marker', ?)", (marker,))
-    con.execute("COMMIT")
-
-
 def bake(settings: Settings, release_id: str | None = None, limit: int | None = None,
          urls: list[str] | None = None, echo: Callable[[str], None] | None = None) -> dict:
     """Bake the current release's answers (at most ``limit`` more URLs; ``urls`` replaces the default plan on
@@ -131,10 +111,13 @@ def bake(settings: Settings, release_id: str | None = None, limit: int | None = 
         if not mine:
             return {**progress(settings, rid), "status": "busy"}
         t0 = time.monotonic()
-        con = connect_rw(store_path(settings, rid))
+        from wsis.web.app import registry_marker
+
+        store = BakeWriter(store_path(settings, rid))
         try:
-            _prepare(con, settings, rid, urls)
-            pending = con.execute("SELECT seq, url FROM plan WHERE done = 0 ORDER BY seq").fetchall()
+            store.prepare(lambda: urls if urls is not None else plan_urls(settings), rid,
+                          str(registry_marker(settings)), _is_registry_page)
+            pending = store.pending()
             todo = pending[:limit] if limit is not None else pending
             got: list[tuple] = []
             client = TestClient(create_app(settings, on_store=lambda key, entry: got.append((key, entry))),
@@ -148,24 +131,12 @@ def bake(settings: Settings, release_id: str | None = None, limit: int | None = 
                     got.clear()
                     client.get(url, headers={"accept-encoding": "identity"})
                     rows += [(*row_key(k), e[0], encode_headers(e[1]), e[2], e[3]) for k, e in got if k[0] == rid]
-                con.execute("BEGIN IMMEDIATE")
-                con.executemany("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-                con.executemany("UPDATE plan SET done = 1 WHERE seq = ?", [(s,) for s, _u in batch])
-                con.execute("COMMIT")
+                store.commit(rows, [s for s, _u in batch])
                 if echo:
                     echo(f"baked {start + len(batch)}/{len(todo)} URLs ({time.monotonic() - t0:.0f} s)")
-            left = con.execute("SELECT count(*) FROM plan WHERE done = 0").fetchone()[0]
-            if left == 0:
-                meta = dict(con.execute("SELECT k, v FROM meta").fetchall())
-                secs = float(meta.get("seconds_so_far", 0)) + time.monotonic() - t0
-                con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                                [("complete", "1"), ("seconds", f"{secs:.1f}")])
-            else:
-                meta = dict(con.execute("SELECT k, v FROM meta").fetchall())
-                secs = float(meta.get("seconds_so_far", 0)) + time.monotonic() - t0
-                con.execute("INSERT OR REPLACE INTO meta VALUES ('seconds_so_far', ?)", (f"{secs:.1f}",))
+            store.finish(time.monotonic() - t0)
         finally:
-            con.close()
+            store.close()
         return {**progress(settings, rid), "status": "done"}
 
 
@@ -175,15 +146,19 @@ def start_background(settings: Settings) -> subprocess.Popen | None:
     rid = query.current_release(settings)
     if rid is None or not settings.bake or progress(settings, rid)["complete"]:
         return None
-    with bake_lock(settings, rid) as free:
-        if not free:
-            return None
-    log = store_path(settings, rid).with_name("bake.log")
-    env = dict(os.environ, WSIS_HOME=str(Path(settings.home).resolve()))
-    with open(log, "ab") as out:
-        return subprocess.Popen([sys.executable, "-m", "wsis.web.bake", "--release", rid], env=env,
-                                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+    try:
+        with bake_lock(settings, rid) as free:
+            if not free:
+                return None
+        log = store_path(settings, rid).with_name("bake.log")
+        env = dict(os.environ, WSIS_HOME=str(Path(settings.home).resolve()))
+        with open(log, "ab") as out:
+            return subprocess.Popen([sys.executable, "-m", "wsis.web.bake", "--release", rid], env=env,
+                                    stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+    except OSError as e:  # a read-only home (a replica serving a copied release): answer live, say why
+        logging.getLogger("wsis.web.bake").warning("no baker for release %s: %s", rid, e)
+        return None
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -17,6 +17,7 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from wsis.settings import Settings
@@ -62,6 +63,60 @@ def connect_rw(path: Path) -> sqlite3.Connection:
     con.execute("PRAGMA synchronous=NORMAL")
     con.executescript(SCHEMA)
     return con
+
+
+class BakeWriter:
+    """Write side, the baker's only: the plan, the answers and the progress marks of one release's store."""
+
+    def __init__(self, path: Path):
+        self.con = connect_rw(path)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.con.close()
+
+    def meta(self) -> dict[str, str]:
+        """The store's key-value notes (release, planned, complete, marker, seconds...)."""
+        return dict(self.con.execute("SELECT k, v FROM meta").fetchall())
+
+    def prepare(self, plan: Callable[[], list[str]], rid: str, marker: str,
+                is_registry_page: Callable[[str], bool]) -> None:
+        """In one transaction: store the plan on the first run, and when the registry changed since the last
+        run, mark its pages to be baked again and drop their answers."""
+        meta = self.meta()
+        self.con.execute("BEGIN IMMEDIATE")
+        if "planned" not in meta:
+            urls = plan()
+            self.con.executemany("INSERT INTO plan (seq, url) VALUES (?, ?)", list(enumerate(urls)))
+            self._set([("release", rid), ("planned", str(len(urls))), ("complete", "0")])
+        if meta.get("marker", marker) != marker:
+            seqs = [(s,) for s, u in self.con.execute("SELECT seq, url FROM plan").fetchall() if is_registry_page(u)]
+            self.con.executemany("UPDATE plan SET done = 0 WHERE seq = ?", seqs)
+            self.con.execute("DELETE FROM answers WHERE marker <> ''")
+            self._set([("complete", "0")])
+        self._set([("marker", marker)])
+        self.con.execute("COMMIT")
+
+    def pending(self) -> list[tuple[int, str]]:
+        """The (seq, url) of the plan not baked yet, in plan order."""
+        return self.con.execute("SELECT seq, url FROM plan WHERE done = 0 ORDER BY seq").fetchall()
+
+    def commit(self, rows: list[tuple], seqs: list[int]) -> None:
+        """Store a batch of answers and mark its URLs done, all or nothing."""
+        self.con.execute("BEGIN IMMEDIATE")
+        self.con.executemany("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self.con.executemany("UPDATE plan SET done = 1 WHERE seq = ?", [(s,) for s in seqs])
+        self.con.execute("COMMIT")
+
+    def finish(self, seconds: float) -> None:
+        """Record the baking time so far, and completion when nothing is left."""
+        left = self.con.execute("SELECT count(*) FROM plan WHERE done = 0").fetchone()[0]
+        total = float(self.meta().get("seconds_so_far", 0)) + seconds
+        self._set([("seconds_so_far", f"{total:.1f}")] + ([("complete", "1"), ("seconds", f"{total:.1f}")]
+                                                          if left == 0 else []))
+
+    def _set(self, pairs: list[tuple[str, str]]) -> None:
+        self.con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", pairs)
 
 
 def progress(settings: Settings, release_id: str | None) -> dict:
