@@ -28,6 +28,7 @@ from wsis import query, registry
 from wsis.errors import WsisError
 from wsis.settings import Settings, get_settings
 from wsis.web.baked import BakedStore
+from wsis.web.baked import prefetch as baked_prefetch
 from wsis.web.baked import progress as baked_progress
 from wsis.web.i18n import LANGS, pick_lang
 from wsis.web.limits import install_guards
@@ -163,7 +164,8 @@ class WsisMiddleware:
         return entry
 
     def _keep(self, key, entry) -> None:
-        if scope_too_big(entry[2]) or len(entry[2]) > self.max_bytes:
+        size = len(entry[2]) if entry[2] is not None else len(entry[3])
+        if size > min(self.max_bytes, 2_000_000):  # as scope_too_big
             return
         with self.lock:
             old = self.cache.pop(key, None)
@@ -190,11 +192,14 @@ def registry_marker(settings: Settings) -> int:
 
 
 async def _answer(send, scope, headers: dict[str, str], entry: tuple, extra: list) -> None:
-    """Send a kept answer: the gzip copy when the client accepts gzip, nothing but headers for HEAD."""
+    """Send a kept answer: the gzip copy when the client accepts gzip, nothing but headers for HEAD. A baked
+    answer may hold only its gzip copy (body None): it is decompressed for the rare client without gzip."""
     status, hdrs, body, gz = entry
     if gz is not None and "gzip" in headers.get("accept-encoding", ""):
         body = gz
         hdrs = hdrs + [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
+    elif body is None:
+        body = gzip.decompress(gz)
     hdrs = hdrs + [(b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": hdrs + extra})
     await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
@@ -202,7 +207,7 @@ async def _answer(send, scope, headers: dict[str, str], entry: tuple, extra: lis
 
 def _entry_bytes(entry: tuple) -> int:
     _status, headers, body, gz = entry
-    return len(body) + (len(gz) if gz else 0) + sum(len(k) + len(v) for k, v in headers) + 200
+    return len(body or b"") + (len(gz) if gz else 0) + sum(len(k) + len(v) for k, v in headers) + 200
 
 
 def _representation(path: str, headers: dict[str, str]) -> str:
@@ -263,6 +268,7 @@ def warm_caches(settings: Settings, done: threading.Event | None = None) -> None
 
     try:
         rel = query.release(settings)
+        baked_prefetch(settings, rel.id)  # the baked answers into the page cache
         query.gap_table(rel)
         query.progress(rel)
         query.world_map(rel)

@@ -28,7 +28,7 @@ from wsis import query
 from wsis.errors import WsisError
 from wsis.schema import LANGS
 from wsis.settings import Settings, get_settings
-from wsis.web.baked import BakeWriter, encode_headers, progress, row_key, store_path
+from wsis.web.baked import BakeWriter, progress, row_key, store_path, stored
 
 BATCH = 40  # URLs rendered per committed transaction
 HOME_INDICATORS = ("IT_USE_ii99", "EGOV_EGDI", "ITU_GCI", "EN_EWT_GENPCAP", "EN_EWT_RCYR", "RIGHTS_SHUTDOWN_EVENTS",
@@ -130,7 +130,7 @@ def bake(settings: Settings, release_id: str | None = None, limit: int | None = 
                 for _seq, url in batch:
                     got.clear()
                     client.get(url, headers={"accept-encoding": "identity"})
-                    rows += [(*row_key(k), e[0], encode_headers(e[1]), e[2], e[3]) for k, e in got if k[0] == rid]
+                    rows += [(*row_key(k), *stored(e)) for k, e in got if k[0] == rid]
                 store.commit(rows, [s for s, _u in batch])
                 if echo:
                     echo(f"baked {start + len(batch)}/{len(todo)} URLs ({time.monotonic() - t0:.0f} s)")
