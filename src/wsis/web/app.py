@@ -27,9 +27,9 @@ from starlette.middleware.gzip import GZipMiddleware
 from wsis import query, registry
 from wsis.errors import WsisError
 from wsis.settings import Settings, get_settings
-from wsis.web.baked import BakedStore
 from wsis.web.baked import prefetch as baked_prefetch
 from wsis.web.baked import progress as baked_progress
+from wsis.web.baked import store_for
 from wsis.web.i18n import LANGS, pick_lang
 from wsis.web.limits import install_guards
 
@@ -60,7 +60,7 @@ class WsisMiddleware:
         self.settings = settings
         # the baker passes ``on_store`` to collect fresh answers; servers look misses up in the baked store
         self.on_store = on_store
-        self.baked = None if on_store else BakedStore(settings)
+        self.baked = None if on_store else store_for(settings)
         self.cache: OrderedDict[tuple, tuple[int, list, bytes]] = OrderedDict()
         self.max_entries = max_entries
         self.max_bytes = settings.cache_max_bytes

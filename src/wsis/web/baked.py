@@ -128,9 +128,10 @@ def stored(entry: tuple) -> tuple:
 
 def prefetch(settings: Settings, release_id: str | None) -> int:
     """Read a release's store once, sequentially, so that first requests find it in the page cache instead
-    of waiting on random disk reads; returns the bytes read."""
+    of waiting on random disk reads, and open the process's connection to it; returns the bytes read."""
     if not release_id:
         return 0
+    store_for(settings).get((release_id, "", "", b"", "", None))
     n = 0
     try:
         with open(store_path(settings, release_id), "rb", buffering=0) as f:
@@ -166,24 +167,42 @@ def progress(settings: Settings, release_id: str | None) -> dict:
     return out
 
 
+_STORES: dict[Path, BakedStore] = {}
+_STORES_LOCK = threading.Lock()
+
+
+def store_for(settings: Settings) -> BakedStore:
+    """The process's read side for a home (shared, so the start-up warming opens what requests then use)."""
+    home = Path(settings.home).resolve()
+    with _STORES_LOCK:
+        if home not in _STORES:
+            _STORES[home] = BakedStore(settings)
+        return _STORES[home]
+
+
 class BakedStore:
-    """Read side, one per server process: point lookups by key, one read-only connection per thread and
-    release. Missing files are looked for again every few seconds; unreadable ones are skipped until the
-    file changes."""
+    """Read side: point lookups by key over one read-only connection per release (SQLite serialises its
+    use across threads). Missing files are looked for again every few seconds; unreadable ones are skipped
+    until the file changes."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.local = threading.local()
+        self.cons: dict[str, sqlite3.Connection] = {}
+        self.lock = threading.Lock()
         self.missing: dict[str, float] = {}   # release id -> when the file was last found missing
         self.bad: dict[str, float] = {}       # release id -> mtime of a file that could not be read
 
     def _con(self, rid: str) -> sqlite3.Connection | None:
-        cons = getattr(self.local, "cons", None)
-        if cons is None:
-            cons = self.local.cons = {}
-        con = cons.get(rid)
+        con = self.cons.get(rid)
         if con is not None:
             return con
+        with self.lock:
+            return self._open(rid)
+
+    def _open(self, rid: str) -> sqlite3.Connection | None:
+        cons = self.cons
+        if rid in cons:
+            return cons[rid]
         now = time.monotonic()
         if now - self.missing.get(rid, -1e9) < RECHECK_SECONDS:
             return None
@@ -218,7 +237,7 @@ class BakedStore:
             row = con.execute("SELECT status, headers, body, gz FROM answers WHERE lang = ? AND path = ? AND "
                               "qs = ? AND rep = ? AND marker = ?", row_key(key)).fetchone()
         except sqlite3.Error as e:
-            self.local.cons.pop(rid, None)
+            self.cons.pop(rid, None)
             path = store_path(self.settings, rid)
             try:
                 mtime = os.stat(path).st_mtime
