@@ -5,7 +5,9 @@ served by Datasette and queried for the equivalent JSON, in the same run, with t
     .venv/bin/python benchmarks/web.py [--duration 10] [--connections 64] [--workers 2]
 
 Needs Debian ``wrk`` and ``pip install datasette`` in the venv. Uses the current release under WSIS_HOME,
-or builds one from the offline mirror into a temporary home. Three kinds of run: "first touch" requests
+or builds one from the offline mirror into a temporary home. Before anything is measured it waits until the
+background bake of the release's ready-made answers is complete (starting the baker if needed) and prints
+how long the bake took. Three kinds of run: "first touch" requests
 every URL of a set exactly once on a freshly started server (each thread takes every other URL; a
 connection with nothing left waits, and a thread stops once all its URLs answered), so every request is
 the first for its URL; "hot" repeats one URL (served from the per-release response cache); "varied" cycles
@@ -125,6 +127,33 @@ def drain(base: str, timeout: float = 120) -> None:
         time.sleep(1)
 
 
+def wait_baked(settings, base: str, timeout: float) -> None:
+    """Start the background baker of the current release if its store is incomplete, wait until
+    /healthz/bake says complete, and print how long the bake took (first touches are measured after it)."""
+    import json
+
+    from wsis.web.bake import start_background
+
+    proc = start_background(settings.model_copy(update={"bake": True}))
+    end = time.time() + timeout
+    last = 0.0
+    while time.time() < end:
+        with urllib.request.urlopen(base + "/healthz/bake", timeout=30) as r:
+            st = json.load(r)
+        if st["complete"]:
+            break
+        if time.time() - last > 60:
+            print(f"waiting for the bake: {st['baked']}/{st['planned']} URLs", flush=True)
+            last = time.time()
+        time.sleep(5)
+    else:
+        raise SystemExit(f"the bake did not finish within {timeout:.0f} s")
+    if proc is not None:
+        proc.wait(timeout=60)
+    print(f"bake of release {st['release']}: {st['planned']} URLs planned, {st['answers']} answers stored, "
+          f"{st.get('seconds', float('nan')):.0f} s of baking (low priority, beside whatever else ran)")
+
+
 def export_sqlite(settings, dest: Path) -> None:
     """The release's preferred observations as a SQLite table for Datasette, indexed like a user would."""
     from wsis.release.reader import open_release
@@ -146,6 +175,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--first-touch-seconds", type=int, default=60,
                     help="wrk's run time for each first-touch set (it must cover every URL once)")
+    ap.add_argument("--bake-timeout", type=int, default=7200,
+                    help="seconds to wait for the background bake of the release before the first touches")
     args = ap.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk)")
@@ -160,6 +191,7 @@ def main() -> None:
         settings = Settings(home=tmp / "home")
         build_release(settings)
         env["WSIS_HOME"] = str(settings.home)
+    env["WSIS_BAKE"] = "0"  # the benchmark starts the baker itself (wait_baked), not each server worker
     from wsis.release.reader import open_release
 
     rel = open_release(settings=settings)
@@ -176,6 +208,7 @@ def main() -> None:
         ours = f"http://127.0.0.1:{port}"
         for _ in range(4 * args.workers):  # /healthz is 200 once a worker's start-up warming is done
             wait_up(ours + "/healthz", timeout=300)
+        wait_baked(settings, ours, args.bake_timeout)
         db = tmp / "obs.db"
         export_sqlite(settings, db)
         ds = None
@@ -203,6 +236,19 @@ def main() -> None:
             results[name] = r
             print(f"{name:38} {len(paths):5d} {r['n']:8d} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f} "
                   f"{r['errors']:7d}")
+        # a new chart selection, one request at a time (what one user picking areas waits for): pairs of
+        # areas that no baker rendered
+        drain(ours)
+        took = []
+        for i in range(0, 40, 2):
+            t = time.perf_counter()
+            urllib.request.urlopen(f"{ours}/indicators/IT_USE_ii99?areas={every[-1 - i]},{every[-2 - i]}",
+                                   timeout=60).read()
+            took.append((time.perf_counter() - t) * 1000)
+        took.sort()
+        results["new selection"] = {"p50": took[len(took) // 2], "max": took[-1]}
+        print(f"new chart selection, one at a time ({len(took)} pairs of areas): median {took[len(took) // 2]:.0f} ms, "
+              f"max {took[-1]:.0f} ms (goal: <= 150 ms)")
         # warm the hot URLs on every worker (first requests fill per-release caches and render charts);
         # the varied runs are not warmed: their first pass over the 50 areas is computed live.
         for p in ("/indicators/IT_USE_ii99", "/api/v1/observations?indicator=IT_USE_ii99&areas=KEN",
@@ -223,9 +269,11 @@ def main() -> None:
                      ("Datasette JSON (varied)", ds,
                       [f"/obs/observations.json?INDICATOR=IT_USE_ii99&REF_AREA={c}&_shape=objects&_size=1000"
                        for c in countries])]
-        # last: each new area selection queries the release and draws a new line chart, the slowest path
+        # last: each new selection of three areas (never baked) queries the release and draws a new line chart
+        # on its first request per worker, the slowest path
+        combos = [",".join(every[i:i + 3]) for i in range(0, 150, 3)]
         runs.append(("indicator page (varied, new charts)", ours,
-                     [f"/indicators/IT_USE_ii99?areas={c}" for c in countries]))
+                     [f"/indicators/IT_USE_ii99?areas={c}" for c in combos]))
         print(f"{'run':34} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
         for name, base, paths in runs:
             drain(base)
@@ -241,8 +289,12 @@ def main() -> None:
             print("Datasette is not installed: pip install datasette")
         hot = [r["p95"] for n, r in results.items() if n.endswith("(hot)") and not n.startswith("Datasette")]
         print(f"worst p95 of our cached runs: {max(hot):.1f} ms (goal: <= 50 ms, {args.connections} connections)")
-        ft = results["first touch: API + SDMX per area"]
-        print(f"first-touch p95, API + SDMX over {ft['n']} new URLs: {ft['p95']:.1f} ms (goal: <= 50 ms)")
+        for name, _base, paths in first:
+            ft = results[name]
+            print(f"{name} p95 over {len(paths)} new URLs: {ft['p95']:.1f} ms (goal: <= 50 ms)")
+        nc = results["indicator page (varied, new charts)"]
+        print(f"new chart selections under load (varied run, first pass live): p95 {nc['p95']:.1f} ms "
+              f"(goal: <= 150 ms)")
         print("machine load (uptime):", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
     finally:
         for p in procs:

@@ -52,6 +52,7 @@ def settings_factory(tmp_path: Path):
 def _isolated_env(monkeypatch, tmp_path):
     """Never let a test touch ./var: WSIS_HOME defaults to a temp folder."""
     monkeypatch.setenv("WSIS_HOME", str(tmp_path / "env_home"))
+    monkeypatch.setenv("WSIS_BAKE", "0")  # no background bakers from CLI builds; bake tests call it directly
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
                                      "X-Forwarded-* headers are trusted ('*' trusts every address)")
     max_body_bytes: int = Field(default=1_000_000, ge=1_000, le=100_000_000,
                                 description="largest JSON or form request body (bytes); larger ones get 413")
+    bake: bool = Field(default=True, description="bake ready-made answers in the background after publishing "
+                                                 "and when serving a release whose baked store is incomplete")
     cache_max_bytes: int = Field(default=128_000_000, ge=0, le=16_000_000_000,
                                  description="response cache of one worker, bodies plus gzip copies (bytes)")
     login_free_attempts: int = Field(default=5, ge=1, le=1000,

@@ -74,3 +74,16 @@ def test_misspelt_parameters_are_refused(client, query):
     r = client.get(f"/api/v1/observations?{query}")
     assert r.status_code == 400 and r.headers["content-type"].startswith("application/problem+json")
     assert "unknown query parameter" in r.json()["detail"] and "areas" in r.json()["detail"]
+
+
+def test_gaps_filter_on_indicator(client):
+    """?indicator= keeps the gaps of one base indicator, or one gap by its own code (the gap table has no
+    'indicator' column: the filter was silently ignored)."""
+    every = client.get("/api/v1/gaps").json()["data"]
+    assert len({g["base_indicator"] for g in every}) > 1
+    base = client.get("/api/v1/gaps?indicator=IT_USE_ii99").json()["data"]
+    assert base and {g["base_indicator"] for g in base} == {"IT_USE_ii99"}
+    assert len(base) == sum(g["base_indicator"] == "IT_USE_ii99" for g in every)
+    one = client.get("/api/v1/gaps?indicator=IT_USE_ii99_HIC_LIC_PP").json()["data"]
+    assert one and {g["gap"] for g in one} == {"IT_USE_ii99_HIC_LIC_PP"}
+    assert client.get("/api/v1/gaps?indicator=NOPE").json()["data"] == []

@@ -23,14 +23,24 @@ def _settings(data_dir: Path | None = None) -> Settings:
 
 
 def build(data_dir: Annotated[Path | None, typer.Option(help="data folder or packed mirror (.tar.zst)")] = None,
-          quiet: bool = typer.Option(False, "--quiet", "-q")) -> None:
-    """Build a new release from the data dir and publish it (atomically)."""
+          quiet: bool = typer.Option(False, "--quiet", "-q"),
+          no_bake: bool = typer.Option(False, "--no-bake", help="do not start the background baker")) -> None:
+    """Build a new release from the data dir and publish it (atomically); then start the background baker
+    of ready-made answers (see `wsis bake`)."""
     from wsis.build import build_release
 
-    m = build_release(_settings(data_dir), progress=not quiet)
+    settings = _settings(data_dir)
+    m = build_release(settings, progress=not quiet)
     fs = m["findings_summary"]
-    Console(stderr=True).print(f"[green]published[/] release {m['release_id']}: {m['observations']:,} observations "
-                               f"from {len(m['datasets'])} datasets; {fs['warning']} warnings, {fs['info']} notes")
+    err = Console(stderr=True)
+    err.print(f"[green]published[/] release {m['release_id']}: {m['observations']:,} observations "
+              f"from {len(m['datasets'])} datasets; {fs['warning']} warnings, {fs['info']} notes")
+    if not no_bake:
+        from wsis.web.bake import start_background
+
+        proc = start_background(settings)
+        if proc is not None and not quiet:
+            err.print(f"baking ready-made answers in the background (process {proc.pid}; `wsis bake` shows progress)")
 
 
 def check(data_dir: Annotated[Path | None, typer.Option(help="data folder or packed mirror")] = None,

@@ -22,3 +22,18 @@ def register(app: typer.Typer) -> None:
 
         run(host=host, port=port, workers=workers, proxy_headers=proxy_headers,
             forwarded_allow_ips=forwarded_allow_ips)
+
+    @app.command("bake")
+    def bake(limit: int = typer.Option(None, min=0, help="bake at most this many more URLs"),
+             quiet: bool = typer.Option(False, "--quiet", "-q")) -> None:
+        """Render the current release's most visited URLs into its baked-answer store, in the foreground and
+        at low priority (resumes a partial bake; returns at once if another baker is at work)."""
+        import os
+
+        from wsis.settings import get_settings
+        from wsis.web.bake import bake as run_bake
+
+        os.nice(10)
+        r = run_bake(get_settings(), limit=limit, echo=None if quiet else print)
+        print(f"release {r['release']}: {r['status']}, {r['baked']}/{r['planned']} URLs baked, "
+              f"{r['answers']} answers stored" + (" (complete)" if r["complete"] else ""))

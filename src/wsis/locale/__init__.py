@@ -17,7 +17,7 @@ from importlib import resources
 from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, parse_pattern
 
 from wsis.schema import LANGS
 
@@ -73,5 +73,10 @@ def format_number(value, lang: str = "en", decimals: int = 1, exact: bool = Fals
         return str(value)
     if math.isnan(v):
         return "–"
-    pattern = "#,##0" + ("." + ("0" if exact else "#") * decimals if decimals else "")
-    return format_decimal(round_to(v, decimals), format=pattern, locale=locale_of(lang))
+    return _pattern(decimals, exact).apply(round_to(v, decimals), locale_of(lang))
+
+
+@lru_cache(maxsize=64)
+def _pattern(decimals: int, exact: bool) -> NumberPattern:
+    """The parsed Babel number pattern (parsing it took a quarter of a chart page's time)."""
+    return parse_pattern("#,##0" + ("." + ("0" if exact else "#") * decimals if decimals else ""))

@@ -234,3 +234,4 @@ def country_years(rel: Release, code: str, dims: dict[str, str]) -> pd.DataFrame
         out = df[mask].groupby("TIME_PERIOD").size().reset_index(name="n")
         return out.rename(columns={"TIME_PERIOD": "y"}).sort_values("y", ignore_index=True)
     return memo(("years", rel.id, code, tuple(sorted(dims.items()))), build)
+

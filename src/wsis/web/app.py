@@ -27,6 +27,9 @@ from starlette.middleware.gzip import GZipMiddleware
 from wsis import query, registry
 from wsis.errors import WsisError
 from wsis.settings import Settings, get_settings
+from wsis.web.baked import prefetch as baked_prefetch
+from wsis.web.baked import progress as baked_progress
+from wsis.web.baked import store_for
 from wsis.web.i18n import LANGS, pick_lang
 from wsis.web.limits import install_guards
 
@@ -41,6 +44,7 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
+GZIP_MIN = 512  # bodies this small go uncompressed (as GZipMiddleware does)
 UNCACHED_PREFIXES = ("/registry", "/api/v1/registry", "/static", "/healthz")
 
 
@@ -51,9 +55,12 @@ REGISTRY_PAGES = ("/action-lines/", "/areas/")
 class WsisMiddleware:
     """Language prefix, security headers and per-release caching (pure ASGI, so it adds little latency)."""
 
-    def __init__(self, app, settings: Settings, max_entries: int = 2048):
+    def __init__(self, app, settings: Settings, max_entries: int = 2048, on_store=None):
         self.app = app
         self.settings = settings
+        # the baker passes ``on_store`` to collect fresh answers; servers look misses up in the baked store
+        self.on_store = on_store
+        self.baked = None if on_store else store_for(settings)
         self.cache: OrderedDict[tuple, tuple[int, list, bytes]] = OrderedDict()
         self.max_entries = max_entries
         self.max_bytes = settings.cache_max_bytes
@@ -100,17 +107,18 @@ class WsisMiddleware:
                 return
             with self.lock:
                 hit = self.cache.get(key)
+            if hit is None and self.baked is not None:
+                hit = self.baked.get(key)
+                if hit is not None:
+                    self._keep(key, hit)
             if hit is not None:
-                status, hdrs, body, gz = hit
-                if gz is not None and "gzip" in headers.get("accept-encoding", ""):
-                    body = gz
-                    hdrs = hdrs + [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
-                hdrs = hdrs + [(b"content-length", str(len(body)).encode())]
-                await send({"type": "http.response.start", "status": status, "headers": hdrs + extra})
-                await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+                await _answer(send, scope, headers, hit, extra)
                 return
 
-        captured: dict = {"status": 0, "headers": [], "body": []}
+        captured: dict = {"status": 0, "headers": [], "body": [], "start": None}
+        # a cacheable GET is held back until its body is complete, stored once (identity and gzip), and sent
+        # like a cache hit: so GZipMiddleware does not compress it a second time
+        hold = key is not None and scope["method"] == "GET"
 
         async def send_wrapper(message):
             if message["type"] == "http.response.start":
@@ -120,31 +128,51 @@ class WsisMiddleware:
                 captured["headers"] = [(k, v) for k, v in own if k.lower() != b"content-length"]
                 add = extra if captured["status"] == 200 else list(SECURITY_HEADERS)
                 message = dict(message, headers=own + add)
-            elif message["type"] == "http.response.body" and key is not None and captured["status"] == 200:
+                if hold and captured["status"] == 200:
+                    captured["start"] = message
+                    return
+            elif message["type"] == "http.response.body" and captured["start"] is not None:
                 captured["body"].append(message.get("body", b""))
-                if not message.get("more_body"):
-                    self._store(key, captured["status"], captured["headers"], b"".join(captured["body"]))
+                if message.get("more_body"):
+                    return
+                body = b"".join(captured["body"])
+                entry = self._store(key, captured["status"], captured["headers"], body)
+                if entry is not None:
+                    await _answer(send, scope, headers, entry, extra)
+                    return
+                await send(captured["start"])
+                message = {"type": "http.response.body", "body": body}
             await send(message)
 
         await self.app(scope, receive, send_wrapper)
 
     def _registry_marker(self, path: str) -> int | None:
         """Pages that list registry entries are cached per registry state too, so an approval shows at once."""
-        if not path.startswith(REGISTRY_PAGES):
-            return None
-        db = registry.get_registry(self.settings)
-        return db.change_marker() if db.initialised() else -1
+        return registry_marker(self.settings) if path.startswith(REGISTRY_PAGES) else None
 
-    def _store(self, key, status, headers, body) -> None:
-        if scope_too_big(body) or len(body) > self.max_bytes:
+    def _store(self, key, status, headers, body) -> tuple | None:
+        """Keep a fresh answer (with its gzip copy) and return it; None when it is too big to keep (the
+        baker, which keeps answers on disk, takes any size)."""
+        if self.on_store is None and (scope_too_big(body) or len(body) > self.max_bytes):
+            return None
+        gz = gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= GZIP_MIN else None
+        entry = (status, headers, body, gz)
+        if self.on_store is not None:
+            self.on_store(key, entry)
+            return entry
+        self._keep(key, entry)
+        return entry
+
+    def _keep(self, key, entry) -> None:
+        size = len(entry[2]) if entry[2] is not None else len(entry[3])
+        if size > min(self.max_bytes, 2_000_000):  # as scope_too_big
             return
-        gz = gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= 512 else None
         with self.lock:
             old = self.cache.pop(key, None)
             if old is not None:
                 self.cached_bytes -= _entry_bytes(old)
-            self.cache[key] = (status, headers, body, gz)
-            self.cached_bytes += _entry_bytes(self.cache[key])
+            self.cache[key] = entry
+            self.cached_bytes += _entry_bytes(entry)
             # bounded in entries and in bytes (bodies plus gzip copies); the least recently stored go first
             while self.cache and (len(self.cache) > self.max_entries or self.cached_bytes > self.max_bytes):
                 self.cached_bytes -= _entry_bytes(self.cache.popitem(last=False)[1])
@@ -157,9 +185,29 @@ class WsisMiddleware:
             return format_datetime(datetime(2025, 12, 17).astimezone(), usegmt=True)
 
 
+def registry_marker(settings: Settings) -> int:
+    """The registry's change marker (-1 before the registry exists)."""
+    db = registry.get_registry(settings)
+    return db.change_marker() if db.initialised() else -1
+
+
+async def _answer(send, scope, headers: dict[str, str], entry: tuple, extra: list) -> None:
+    """Send a kept answer: the gzip copy when the client accepts gzip, nothing but headers for HEAD. A baked
+    answer may hold only its gzip copy (body None): it is decompressed for the rare client without gzip."""
+    status, hdrs, body, gz = entry
+    if gz is not None and "gzip" in headers.get("accept-encoding", ""):
+        body = gz
+        hdrs = hdrs + [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
+    elif body is None:
+        body = gzip.decompress(gz)
+    hdrs = hdrs + [(b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": hdrs + extra})
+    await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+
+
 def _entry_bytes(entry: tuple) -> int:
     _status, headers, body, gz = entry
-    return len(body) + (len(gz) if gz else 0) + sum(len(k) + len(v) for k, v in headers) + 200
+    return len(body or b"") + (len(gz) if gz else 0) + sum(len(k) + len(v) for k, v in headers) + 200
 
 
 def _representation(path: str, headers: dict[str, str]) -> str:
@@ -226,6 +274,7 @@ def warm_caches(settings: Settings, done: threading.Event | None = None) -> None
 
     try:
         rel = query.release(settings)
+        baked_prefetch(settings, rel.id)  # the baked answers into the page cache
         query.gap_table(rel)
         query.progress(rel)
         query.world_map(rel)
@@ -237,8 +286,11 @@ def warm_caches(settings: Settings, done: threading.Event | None = None) -> None
             done.set()
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the web application bound to ``settings`` (process settings by default)."""
+def create_app(settings: Settings | None = None, on_store=None) -> FastAPI:
+    """Build the web application bound to ``settings`` (process settings by default).
+
+    ``on_store(key, answer)`` is for the baker: it receives every fresh cacheable answer instead of the
+    in-memory cache, and the baked store is not consulted."""
     settings = settings or get_settings()
     warmed = threading.Event()
 
@@ -277,9 +329,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return Response("ok", media_type="text/plain")
         return Response("warming", status_code=503, media_type="text/plain")
 
+    @app.get("/healthz/bake", include_in_schema=False)
+    def healthz_bake() -> JSONResponse:
+        """How far the background bake of the current release is (planned and baked URLs)."""
+        return JSONResponse(baked_progress(settings, query.current_release(settings)))
+
     install_handlers(app)
 
-    app.add_middleware(WsisMiddleware, settings=settings)
-    app.add_middleware(GZipMiddleware, minimum_size=512, compresslevel=6)
+    app.add_middleware(WsisMiddleware, settings=settings, on_store=on_store)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN, compresslevel=6)
     install_guards(app, settings.max_body_bytes)
     return app

@@ -21,6 +21,9 @@ def run(host: str | None = None, port: int | None = None, workers: int = 1, prox
     settings = get_settings()
     if current_release(settings) is None:
         raise WsisError("no-release", "no release has been built yet", hint="run `wsis build` first", status=404)
+    from wsis.web.bake import start_background
+
+    start_background(settings)  # only when the current release's baked store is missing or incomplete
     proxy = settings.proxy_headers if proxy_headers is None else proxy_headers
     uvicorn.run("wsis.web.app:create_app", factory=True, host=host or settings.host, port=port or settings.port,
                 workers=workers, log_level="warning", access_log=False, proxy_headers=proxy,

@@ -154,10 +154,11 @@ def groups(request: Request, ctx: Ctx = Depends(get_ctx), limit: Limit = 1000, o
 @router.get("/gaps", response_model=Envelope, responses=ERRORS)
 def gaps(request: Request, ctx: Ctx = Depends(get_ctx), indicator: Dim = None, limit: Limit = 1000,
          offset: Offset = 0, format: Fmt = "json"):
-    """Digital-divide gaps: the headline gaps computed at build time (latest year per gap and area)."""
+    """Digital-divide gaps: the headline gaps computed at build time (latest year per gap and area).
+    ``indicator`` keeps the gaps of one base indicator (IT_USE_ii99) or one gap (IT_USE_ii99_HIC_LIC_PP)."""
     df = data.headline_gaps(ctx.release)
-    if indicator and "indicator" in df.columns:
-        df = df[df["indicator"] == indicator]
+    if indicator:
+        df = df[(df["base_indicator"] == indicator) | (df["gap"] == indicator)]
     return envelope(request, df.iloc[offset:offset + limit], len(df), limit, offset, format, "gaps")
 
 

@@ -69,6 +69,14 @@ def line_svg(ctx: Ctx, code: str, area_codes: list[str], dims: dict[str, str], u
     return svg, names, [(y, [cells.get((y, n)) for n in names]) for y in reversed(years)]
 
 
+def _map_codes(rel) -> tuple[dict[str, str], list[str]]:
+    """Country code -> M49 code, and the small-island states (drawn as points on the map)."""
+    areas_df = data.areas(rel)
+    countries = areas_df[areas_df["kind"] == "country"]
+    m49 = {r.code: r.m49 for r in countries.itertuples() if isinstance(r.m49, str)}
+    return m49, [r.code for r in countries.itertuples() if r.sids is True or str(r.sids) == "True"]
+
+
 @router.get("/")
 def home(ctx: Ctx = Depends(get_ctx)):
     """The divides at a glance."""
@@ -150,10 +158,7 @@ def indicator_page(code: str, ctx: Ctx = Depends(get_ctx)):
         ok = years_df[years_df["n"] >= best / 2]
         year = int(ok["y"].max()) if not ok.empty else (years[0] if years else None)
     in_year = data.latest(rel, code, dims, year) if year else pd.DataFrame()
-    areas_df = data.areas(rel)
-    countries = areas_df[areas_df["kind"] == "country"]
-    m49 = {r.code: r.m49 for r in countries.itertuples() if isinstance(r.m49, str)}
-    islands = [r.code for r in countries.itertuples() if r.sids is True or str(r.sids) == "True"]
+    m49, islands = data.memo(("map-codes", rel.id), lambda: _map_codes(rel))
     cvals = {} if in_year.empty else {a: v for a, v in zip(in_year["REF_AREA"], in_year["OBS_VALUE"], strict=False)
                                        if a in m49 and pd.notna(v)}
     unit = unit_label(ind["unit"], _)
