@@ -149,3 +149,19 @@ MODERATION_STATES = ("pending", "approved", "rejected")
 LIGHTS = ("green", "yellow", "red")
 TRACKING_STATUSES = ("pending", "in_progress", "delivered", "overdue", "recurring", "not_started", "planned",
                      "on_track", "at_risk", "done", "missed")
+
+
+def text_values(texts: list[dict[str, str]], fields: tuple[str, ...]) -> dict[str, str]:
+    """An entry's texts as the edit form's per-language fields (``title_fr``, ``description_fr``, ...)."""
+    return {f"{f}_{t['lang']}": t[f] for t in texts for f in fields}
+
+
+def posted_texts(form: Any, fields: tuple[str, ...], original: str) -> list[dict[str, str]]:
+    """The texts posted by an edit form (fields ``title_fr``, ...), the entry's own language first; a
+    language whose fields are all empty has no text."""
+    out = []
+    for lang in (original, *(x for x in LANGS if x != original)):
+        text = {f: str(form.get(f"{f}_{lang}", "") or "").strip() for f in fields}
+        if any(text.values()):
+            out.append({"lang": lang, **text})
+    return out
