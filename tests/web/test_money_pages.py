@@ -271,7 +271,8 @@ def test_many_commitments_keep_the_page_light(money_settings, money_client):
 def test_commitment_blocks_show_the_original_text_and_say_so(money_client):
     """The commitments (English only) on the Arabic dashboard pages are marked ``lang="en"`` with the notice."""
     notice_ar = gettext_for("ar")("No text in this language; shown in {language}.").split("{language}")[0]
-    for path in ("/ar/outcome/67", "/ar/action-lines/C6", "/ar/countries/KEN"):
+    for path in ("/ar/outcome/67", "/ar/action-lines/C6", "/ar/areas/KEN"):
         html = money_client.get(path).text
         assert 'lang="en" dir="auto">Euro school fund</a> <small class="fallback">' in html and notice_ar in html
+        assert "الإنجليزية" in html  # the language named in the page's language
     assert 'class="fallback"' not in money_client.get("/outcome/67").text

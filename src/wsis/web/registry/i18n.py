@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from wsis.errors import WsisError
-from wsis.locale import gettext_for, locale_of
+from wsis.locale import gettext_for, language_name  # noqa: F401 - language_name re-exported for the pages
 from wsis.schema import LANGS, NATIVE_NAMES, RTL  # noqa: F401 - re-exported for the page templates
 from wsis.web.i18n import pick_lang  # noqa: F401 - the one language picker
 
@@ -87,11 +87,6 @@ INPUT_TEXTS = {
 def _(text: str, lang: str = "en") -> str:
     """``text`` translated into ``lang`` (English when no translation exists)."""
     return gettext_for(lang)(text)
-
-
-def language_name(code: str, lang: str) -> str:
-    """The name of language ``code`` in language ``lang`` (e.g. ``en`` in Chinese: 英语)."""
-    return locale_of(lang).languages.get(code) or NATIVE_NAMES.get(code, code)
 
 
 def field_label(field: str, lang: str) -> str:
