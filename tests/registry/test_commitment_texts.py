@@ -232,3 +232,27 @@ def test_migration_0006_up_down_up_with_data(empty_url):
                 [("en", "Solar schools in Kenya")]
     finally:
         reg.dispose()
+
+
+def test_restore_of_a_backup_made_before_the_texts(reg, users, tmp_path):
+    import gzip
+    import json
+
+    from wsis.registry.backup import backup, restore
+
+    c = commitments.submit_commitment(reg, users["alice"][1], CommitmentIn.model_validate(BASE | {
+        "title": "Connecter 50 écoles", "lang": "fr", "target": "50 écoles",
+        "texts": [{"lang": "ar", "title": "ربط 50 مدرسة", "target": "50 مدرسة"}]}))
+    out = tmp_path / "b.json.gz"
+    backup(reg, SYSTEM, out)
+    doc = json.loads(gzip.decompress(out.read_bytes()))  # as revision 0005_igf_texts wrote it
+    doc["revision"] = "0005_igf_texts"
+    doc["tables"].pop("commitment_texts")
+    for row in doc["tables"]["commitments"]:
+        row.pop("original_lang")
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(doc), encoding="utf-8")
+    restore(reg, SYSTEM, old)
+    back = commitments.get_commitment(reg, SYSTEM, c["id"], "ar")
+    assert back["texts"] == [{"lang": "en", "title": "Connecter 50 écoles", "description": "", "target": "50 écoles"}]
+    assert back["lang"] == "en" and back["original_lang"] == "en"
