@@ -178,3 +178,20 @@ def login(client, email: str, password: str = PASSWORD) -> str:
     r = client.post("/api/v1/registry/auth/login", json={"email": email, "password": password})
     assert r.status_code == 200, r.text
     return r.json()["data"]["csrf_token"]
+
+
+@pytest.fixture
+def empty_url(backend, tmp_path):
+    """An empty database of ``backend`` for a migration test (a fresh PostgreSQL database, dropped after)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'r.sqlite'}"
+        return
+    server = os.environ["WSIS_TEST_PG_URL"]
+    name = f"wsis_mig_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()

@@ -251,29 +251,6 @@ def test_csv_old_format_and_multilingual(reg, users, tmp_path):
     assert igf.list_forums(reg)["total"] == 3 and igf.list_forums(reg, SYSTEM, pending=True)["total"] == 3
 
 
-@pytest.fixture
-def empty_url(backend, tmp_path, request):
-    """An empty database of ``backend`` for a migration test (a fresh PostgreSQL database, dropped after)."""
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'r.sqlite'}"
-        return
-    import os
-    import secrets
-
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    server = os.environ["WSIS_TEST_PG_URL"]
-    name = f"wsis_mig_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def test_migration_0005_up_and_down_with_existing_data(empty_url):
     from alembic import command
     from sqlalchemy import inspect, text

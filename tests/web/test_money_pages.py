@@ -266,3 +266,13 @@ def test_many_commitments_keep_the_page_light(money_settings, money_client):
         assert text.count("Synthetic pledge number") == 40
         assert gettext_for(lang)("%(n)s more commitments are counted in the total.") % {"n": "40"} in text
         assert gettext_for(lang)("%(n)s more commitments are listed in the registry.") % {"n": "5"} in text
+
+
+def test_commitment_blocks_show_the_original_text_and_say_so(money_client):
+    """The commitments (English only) on the Arabic dashboard pages are marked ``lang="en"`` with the notice."""
+    notice_ar = gettext_for("ar")("No text in this language; shown in {language}.").split("{language}")[0]
+    for path in ("/ar/outcome/67", "/ar/action-lines/C6", "/ar/areas/KEN"):
+        html = money_client.get(path).text
+        assert 'lang="en" dir="auto">Euro school fund</a> <small class="fallback">' in html and notice_ar in html
+        assert "الإنجليزية" in html  # the language named in the page's language
+    assert 'class="fallback"' not in money_client.get("/outcome/67").text

@@ -19,7 +19,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import NumberPattern, parse_pattern
 
-from wsis.schema import LANGS
+from wsis.schema import LANGS, NATIVE_NAMES
 
 DOMAIN = "wsis"
 BABEL_LOCALE = {"zh": "zh_Hans"}
@@ -60,6 +60,11 @@ def round_to(value: float, decimals: int) -> float:
 def locale_of(lang: str) -> Locale:
     """The Babel locale of a language (Simplified Chinese for ``zh``)."""
     return Locale.parse(BABEL_LOCALE.get(lang, lang))
+
+
+def language_name(code: str, lang: str) -> str:
+    """The name of language ``code`` in language ``lang`` (e.g. ``en`` in Chinese: 英语)."""
+    return locale_of(lang).languages.get(code) or NATIVE_NAMES.get(code, code)
 
 
 def format_number(value, lang: str = "en", decimals: int = 1, exact: bool = False) -> str:

@@ -21,15 +21,17 @@ from typing import Any
 from sqlalchemy import Date, DateTime, Numeric, delete, insert, select, text
 
 from wsis.errors import WsisError
-from wsis.registry import igf, search
+from wsis.registry import commitments, igf, search
 from wsis.registry.db import MIGRATIONS, Registry, private_file
 from wsis.registry.models import TABLES, Initiative
 from wsis.registry.policy import Actor, require
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 FORMAT = "wsis-registry-dump/1"
-# tables added after the first revision (0003_igf, 0005_igf_texts): an older backup may lack them
-ADDED_LATER = {"igf_forums", "igf_outputs", "igf_uptakes", "igf_forum_texts", "igf_output_texts"}
+# tables added after the first revision (0003_igf, 0005_igf_texts, 0006_commitment_texts): an older backup
+# may lack them
+ADDED_LATER = {"igf_forums", "igf_outputs", "igf_uptakes", "igf_forum_texts", "igf_output_texts",
+               "commitment_texts"}
 
 
 def _sqlite_path(reg: Registry) -> str:
@@ -223,6 +225,7 @@ def restore(reg: Registry, actor: Actor, src: Path) -> dict[str, Any]:
         for ini in s.scalars(select(Initiative)):
             search.index_initiative(s, ini)
         igf.after_restore(s)
+        commitments.after_restore(s)
         return counts
 
     return {"restored": str(src), "kind": "json", "rows": reg.write(txn)}

@@ -3,6 +3,7 @@
 
 The columns are those of the export's ``commitments.csv`` plus the organisation's group and country; the
 export-only columns (``id``, ``light``, ``active``, ``last_report``) are ignored, so an export re-imports.
+The optional ``lang`` column gives the language of a row's title, description and target (default ``en``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,7 @@ from wsis.registry.opendata import LIST_SEP
 from wsis.registry.policy import Actor, require
 from wsis.registry.schemas import CommitmentIn, ModerationIn
 
-COLUMNS = ("title", "description", "target", "deadline", "organisation", "stakeholder_group",
+COLUMNS = ("title", "description", "target", "lang", "deadline", "organisation", "stakeholder_group",
            "organisation_country", "initiative_id", "indicator_code", "countries", "action_lines", "sdg_targets",
            "paragraphs", "amount", "currency", "finance_type", "period_start", "period_end", "registered_on")
 REQUIRED = ("title", "target", "deadline", "organisation", "stakeholder_group")
@@ -45,6 +47,7 @@ def _row(g: dict[str, str]) -> dict[str, Any]:
     data: dict[str, Any] = {k: g.get(k) or None for k in COLUMNS if k not in _LISTS}
     data |= {k: _split(g.get(k, "")) for k in _LISTS}
     data["description"] = g.get("description", "")
+    data["lang"] = (g.get("lang") or "en").lower()  # the language of title, description and target
     data["organisation"] = {"name": g.get("organisation"), "stakeholder_group": g.get("stakeholder_group"),
                             "country": g.get("organisation_country") or None}
     for k in ("stakeholder_group", "organisation_country"):
@@ -52,10 +55,11 @@ def _row(g: dict[str, str]) -> dict[str, Any]:
     return data
 
 
-def _column(loc: list[str]) -> str:
+def _column(loc: list[str], message: str = "") -> str:
     if loc[:1] == ["organisation"] and len(loc) > 1:
         return {"name": "organisation", "country": "organisation_country"}.get(loc[1], loc[1])
-    return loc[0] if loc else ""
+    named = re.search(r"\(field (\w+)", message)  # a check across fields names its field in its message
+    return loc[0] if loc else named.group(1) if named else ""
 
 
 def parse_commitments(text: str, filename: str) -> tuple[list[tuple[int, CommitmentIn]], list[dict[str, Any]]]:
@@ -77,7 +81,7 @@ def parse_commitments(text: str, filename: str) -> tuple[list[tuple[int, Commitm
         try:
             items.append((n, CommitmentIn.model_validate(_row(g))))
         except ValidationError as exc:
-            errors += [{"row": n, "column": _column([str(p) for p in e["loc"] if not isinstance(p, int)]),
+            errors += [{"row": n, "column": _column([str(p) for p in e["loc"] if not isinstance(p, int)], e["msg"]),
                         "message": e["msg"]} for e in exc.errors()]
     return items, errors
 

@@ -33,13 +33,15 @@ from wsis.registry.common import (
     vocabulary,
 )
 from wsis.registry.db import Registry, get_registry
-from wsis.registry.models import Commitment, Initiative, ProgressReport, Tag, utcnow
+from wsis.registry.models import Commitment, CommitmentText, Initiative, ProgressReport, Tag, utcnow
 from wsis.registry.policy import ANONYMOUS, Actor, can, require
-from wsis.registry.schemas import CommitmentIn, CommitmentPatch, ModerationIn, ProgressIn
+from wsis.registry.schemas import CommitmentIn, CommitmentPatch, CommitmentTextIn, ModerationIn, ProgressIn
+from wsis.registry.texts import set_texts, shown_texts
 
 EARLIEST = dt.date(2003, 1, 1)  # the year of the Geneva phase of WSIS
 GREEN_DAYS = 365
 YELLOW_DAYS = 730
+TEXT_FIELDS = ("title", "description", "target")
 
 
 def report_status(registered_on: dt.date, last_report: dt.date | None, today: dt.date | None = None) -> dict:
@@ -59,8 +61,11 @@ def report_status(registered_on: dt.date, last_report: dt.date | None, today: dt
 
 
 def commitment_dict(c: Commitment, tags: dict[str, list[str]], today: dt.date | None = None,
-                    unpublished: bool = False) -> dict[str, Any]:
+                    unpublished: bool = False, lang: str | None = None) -> dict[str, Any]:
     """Plain-dict view of a commitment with its reports and traffic light.
+
+    ``title``/``description``/``target`` are the text in ``lang`` when the commitment has one, else in its
+    own language (``original_lang``); ``lang`` tells which, ``texts`` lists them all.
 
     Only approved progress reports count and are listed, unless ``unpublished`` (owner and moderators),
     which lists pending and rejected ones too (the traffic light still counts approved reports only).
@@ -69,7 +74,7 @@ def commitment_dict(c: Commitment, tags: dict[str, list[str]], today: dt.date | 
     shown = c.reports if unpublished else approved
     last = max((r.reported_on for r in approved), default=None)
     return {
-        "id": c.id, "title": c.title, "description": c.description, "target": c.target,
+        "id": c.id, **shown_texts(c, TEXT_FIELDS, lang),
         "deadline": iso(c.deadline), "indicator_code": c.indicator_code, "initiative_id": c.initiative_id,
         "organisation": {"id": c.organisation.id, "name": c.organisation.name,
                          "stakeholder_group": c.organisation.stakeholder_group,
@@ -89,6 +94,37 @@ def commitment_dict(c: Commitment, tags: dict[str, list[str]], today: dt.date | 
                     for r in shown],
         "report_status": report_status(c.registered_on, last, today),
     }
+
+
+def clean_text(t: CommitmentTextIn | dict[str, Any]) -> dict[str, str]:
+    """A commitment text as stored: plain title and target, sanitised description."""
+    t = t if isinstance(t, dict) else t.model_dump()
+    return {"lang": t["lang"], "title": required_text(t["title"], "title")[:300],
+            "description": sanitise_html(t.get("description") or ""), "target": plain_text(t["target"])}
+
+
+def _patched_texts(c: Commitment, fields: dict[str, Any]) -> tuple[list[dict[str, str]], str] | None:
+    """The commitment's texts after a patch, and its own language; None when the patch changes no text."""
+    given = {k: fields[k] for k in TEXT_FIELDS if fields.get(k) is not None}
+    if fields.get("texts") is None and not given:
+        return None
+    texts = fields["texts"] if fields.get("texts") is not None else \
+        [{"lang": t.lang, **{k: getattr(t, k) for k in TEXT_FIELDS}} for t in c.texts] or \
+        [{"lang": c.original_lang, **{k: getattr(c, k) or "" for k in TEXT_FIELDS}}]
+    texts = [dict(t) for t in texts]
+    if given:
+        lang = fields.get("lang") or c.original_lang
+        old = next((t for t in texts if t["lang"] == lang), None)
+        if old is None:
+            if "title" not in given or "target" not in given:
+                raise WsisError("text-incomplete", f"a new text ({lang}) needs a title and a target",
+                                column="title" if "title" not in given else "target",
+                                expected="title and target in that language", status=422)
+            texts.append({"lang": lang, "description": "", **given})
+        else:
+            old.update(given)
+    own = c.original_lang if any(t["lang"] == c.original_lang for t in texts) else texts[0]["lang"]
+    return [clean_text(t) for t in texts], own
 
 
 def _visible(actor: Actor, c: Commitment) -> bool:
@@ -158,12 +194,14 @@ def submit_commitment(reg: Registry, actor: Actor, data: CommitmentIn) -> dict[s
                                 status=422)
         org = organisation_id(s, data.organisation.name, data.organisation.stakeholder_group,
                               data.organisation.country)
+        texts = [clean_text(t) for t in data.texts]
         c = Commitment(initiative_id=data.initiative_id, organisation_id=org, owner_id=actor.user_id,
-                       title=required_text(data.title, "title"), description=sanitise_html(data.description),
-                       target=plain_text(data.target), deadline=data.deadline, indicator_code=data.indicator_code,
+                       title=texts[0]["title"], description=texts[0]["description"], target=texts[0]["target"],
+                       deadline=data.deadline, indicator_code=data.indicator_code,
                        is_financial=all(fin), amount=data.amount, currency=data.currency,
                        finance_type=data.finance_type, period_start=data.period_start, period_end=data.period_end,
                        registered_on=data.registered_on or dt.date.today(), moderation="pending")
+        set_texts(s, c, texts, CommitmentText, TEXT_FIELDS)
         s.add(c)
         s.flush()
         set_tags(s, "commitment", c.id, payload)
@@ -174,14 +212,15 @@ def submit_commitment(reg: Registry, actor: Actor, data: CommitmentIn) -> dict[s
     return reg.write(txn)
 
 
-def get_commitment(reg: Registry, actor: Actor, ident: int) -> dict[str, Any]:
-    """One commitment, if visible to the actor (else 404)."""
+def get_commitment(reg: Registry, actor: Actor, ident: int, lang: str | None = None) -> dict[str, Any]:
+    """One commitment, if visible to the actor (else 404), with its text in ``lang`` when it has one."""
     with reg.read() as s:
         c = s.get(Commitment, ident)
         if c is None or not _visible(actor, c):
             raise not_found("commitment", ident)
         mine = can(actor, "commitment.view_unpublished", c.owner_id)
-        return _private(actor, c, commitment_dict(c, get_tags(s, "commitment", [c.id])[c.id], unpublished=mine))
+        return _private(actor, c, commitment_dict(c, get_tags(s, "commitment", [c.id])[c.id], unpublished=mine,
+                                                  lang=lang))
 
 
 def moderate_commitment(reg: Registry, actor: Actor, ident: int, decision: ModerationIn) -> dict[str, Any]:
@@ -310,10 +349,9 @@ def update_commitment(reg: Registry, actor: Actor, ident: int, patch: Commitment
         for key in ("deadline", "indicator_code"):
             if key in fields and fields[key] is not None:
                 setattr(c, key, fields[key])
-        for key, clean in (("title", lambda v: required_text(v, "title")), ("target", plain_text),
-                           ("description", sanitise_html)):
-            if fields.get(key) is not None:
-                setattr(c, key, clean(fields[key]))
+        texts = _patched_texts(c, fields)
+        if texts is not None:
+            set_texts(s, c, texts[0], CommitmentText, TEXT_FIELDS, original=texts[1])
         check_commitment_dates(c.registered_on, c.deadline, reg.settings.deadline_max_years)
         set_tags(s, "commitment", c.id, fields)
         if not actor.at_least("moderator") or c.owner_id == actor.user_id:
@@ -354,8 +392,9 @@ def pending_reports(reg: Registry, actor: Actor, limit: int = 100) -> list[dict[
 
 def list_commitments(reg: Registry, actor: Actor = ANONYMOUS, action_line: str | None = None,
                      country: str | None = None, light: str | None = None, financial: bool | None = None,
-                     paragraph: str | None = None, limit: int = 50, offset: int = 0, today: dt.date | None = None) -> dict[str, Any]:
-    """Public commitments, filtered: ``{data, count, offset, limit}``."""
+                     paragraph: str | None = None, limit: int = 50, offset: int = 0, today: dt.date | None = None,
+                     lang: str | None = None) -> dict[str, Any]:
+    """Public commitments, filtered: ``{data, count, offset, limit}``; texts in ``lang`` where they exist."""
     limit = max(1, min(int(limit), 500))
     offset = max(0, int(offset))
     stmt = select(Commitment).where(Commitment.moderation == "approved", Commitment.deleted_at.is_(None))
@@ -369,17 +408,29 @@ def list_commitments(reg: Registry, actor: Actor = ANONYMOUS, action_line: str |
     with reg.read() as s:
         rows = list(s.scalars(stmt.order_by(Commitment.id.desc())))
         tags = get_tags(s, "commitment", [c.id for c in rows])
-        data = [_private(ANONYMOUS, c, commitment_dict(c, tags[c.id], today)) for c in rows]
+        data = [_private(ANONYMOUS, c, commitment_dict(c, tags[c.id], today, lang=lang)) for c in rows]
     if light:
         data = [d for d in data if d["report_status"]["light"] == light]
     return {"data": data[offset:offset + limit], "count": len(data), "offset": offset, "limit": limit}
 
 
-def commitments_for_action_line(code: str, registry: Registry | None = None) -> list[dict[str, Any]]:
-    """Public commitments tagged with an action line (``C7`` includes its sub-lines)."""
-    return list_commitments(registry or get_registry(), action_line=code, limit=500)["data"]
+def commitments_for_action_line(code: str, registry: Registry | None = None,
+                                lang: str | None = None) -> list[dict[str, Any]]:
+    """Public commitments tagged with an action line (``C7`` includes its sub-lines), texts in ``lang``."""
+    return list_commitments(registry or get_registry(), action_line=code, limit=500, lang=lang)["data"]
 
 
-def commitments_for_country(iso3: str, registry: Registry | None = None) -> list[dict[str, Any]]:
-    """Public commitments tagged with a country (ISO alpha-3)."""
-    return list_commitments(registry or get_registry(), country=iso3.upper(), limit=500)["data"]
+def commitments_for_country(iso3: str, registry: Registry | None = None,
+                            lang: str | None = None) -> list[dict[str, Any]]:
+    """Public commitments tagged with a country (ISO alpha-3), texts in ``lang``."""
+    return list_commitments(registry or get_registry(), country=iso3.upper(), limit=500, lang=lang)["data"]
+
+
+def after_restore(s: Session) -> None:
+    """After a restore from a backup made before 0006_commitment_texts: give each commitment without texts
+    its title, description and target as its text in ``original_lang``."""
+    for c in s.scalars(select(Commitment)):
+        if not c.texts:
+            c.texts.append(CommitmentText(lang=c.original_lang or "en", title=c.title, description=c.description or "",
+                                          target=c.target))
+    s.flush()

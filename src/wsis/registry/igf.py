@@ -42,6 +42,7 @@ from wsis.registry.models import (
 )
 from wsis.registry.policy import ANONYMOUS, Actor, require
 from wsis.registry.schemas import Lang, ModerationIn, Strict
+from wsis.registry.texts import merge_texts, set_texts, shown_texts
 
 USED_BY_KINDS = ("un_process", "un_body", "national_policy", "other")
 PARA = 97  # "more than 170 national, regional and youth IGF initiatives"
@@ -63,25 +64,6 @@ class OutputTextIn(Strict):
     description: str = Field(default="", max_length=5000)
 
 
-def _merge_texts(entry: Any, label: str, model: type[Strict]) -> Any:
-    """Put the single ``name``/``title`` (in ``lang``) first among ``texts``; one text per language."""
-    single = getattr(entry, label)
-    texts = list(entry.texts)
-    if single is not None:
-        if any(t.lang == entry.lang for t in texts):
-            raise ValueError(f"one {label} per language: {entry.lang} is given twice")
-        texts.insert(0, model(lang=entry.lang, description=entry.description, **{label: single}))
-    if not texts:
-        raise ValueError(f"a {label} is required (field {label}, or texts)")
-    if len({t.lang for t in texts}) != len(texts):
-        raise ValueError(f"one {label} per language")
-    entry.texts = texts
-    entry.lang = texts[0].lang
-    setattr(entry, label, getattr(texts[0], label))
-    entry.description = texts[0].description
-    return entry
-
-
 class ForumIn(Strict):
     """A national, regional, subregional or youth IGF initiative.
 
@@ -101,7 +83,7 @@ class ForumIn(Strict):
 
     @model_validator(mode="after")
     def _texts(self) -> ForumIn:
-        return _merge_texts(self, "name", ForumTextIn)
+        return merge_texts(self, ("name", "description"), ForumTextIn)
 
 
 class OutputIn(Strict):
@@ -118,7 +100,7 @@ class OutputIn(Strict):
 
     @model_validator(mode="after")
     def _texts(self) -> OutputIn:
-        return _merge_texts(self, "title", OutputTextIn)
+        return merge_texts(self, ("title", "description"), OutputTextIn)
 
 
 class UptakeIn(Strict):
@@ -164,20 +146,9 @@ def _check_output(data: OutputIn) -> dict[str, Any]:
             "body": plain_text(data.body), "link": data.link}
 
 
-def _best(texts: list[dict[str, str]], lang: str | None, original: str) -> dict[str, str]:
-    return next((t for t in texts if t["lang"] == lang), None) or \
-        next((t for t in texts if t["lang"] == original), None) or (texts[0] if texts else {})
-
-
 def _text_fields(row: IgfForum | IgfOutput, label: str, lang: str | None) -> dict[str, Any]:
     """The shown text (``lang`` if there is one, else the entry's own language) and every text."""
-    texts = [{"lang": t.lang, label: getattr(t, label), "description": t.description}
-             for t in sorted(row.texts, key=lambda t: t.lang)]
-    if not texts:  # a row written before its texts (never public)
-        texts = [{"lang": row.original_lang, label: getattr(row, label), "description": ""}]
-    best = _best(texts, lang, row.original_lang)
-    return {label: best[label], "description": best["description"], "lang": best["lang"],
-            "original_lang": row.original_lang, "texts": texts}
+    return shown_texts(row, (label, "description"), lang)
 
 
 def forum_dict(f: IgfForum, lang: str | None = None) -> dict[str, Any]:
@@ -210,11 +181,7 @@ def _visible(actor: Actor, row) -> bool:
 
 def _set_texts(s: Session, row: IgfForum | IgfOutput, texts: list[dict[str, str]], model, label: str) -> None:
     """Replace the row's texts; its first text's language is the entry's own, copied into name/title."""
-    row.texts.clear()
-    s.flush()
-    row.texts.extend(model(**t) for t in texts)
-    row.original_lang = texts[0]["lang"]
-    setattr(row, label, texts[0][label])
+    set_texts(s, row, texts, model, (label,))
 
 
 def _index(s: Session, row: IgfForum | IgfOutput) -> None:

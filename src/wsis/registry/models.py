@@ -158,6 +158,7 @@ class Commitment(Base):
     period_start: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     period_end: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     finance_type: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    original_lang: Mapped[str] = mapped_column(String(2), default="en")
     moderation: Mapped[str] = mapped_column(String(20), default="pending")
     moderation_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -167,6 +168,21 @@ class Commitment(Base):
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     reports: Mapped[list[ProgressReport]] = relationship(lazy="selectin", order_by="ProgressReport.reported_on")
+    texts: Mapped[list[CommitmentText]] = relationship(cascade="all, delete-orphan", lazy="selectin",
+                                                       order_by="CommitmentText.lang")
+
+
+class CommitmentText(Base):
+    """A commitment's title, description and target in one language (revision 0006_commitment_texts)."""
+
+    __tablename__ = "commitment_texts"
+    __table_args__ = (UniqueConstraint("commitment_id", "lang", name="uq_commitment_text_lang"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id", ondelete="CASCADE"), index=True)
+    lang: Mapped[str] = mapped_column(String(2))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    target: Mapped[str] = mapped_column(Text)
 
 
 class ProgressReport(Base):
@@ -361,4 +377,4 @@ class IgfOutputText(Base):
 
 # the IGF ecosystem (revisions 0003_igf, 0005_igf_texts); search_docs now refers to IGF rows, so it goes last
 TABLES.remove(SearchDoc)  # noqa: E305
-TABLES += [IgfForum, IgfOutput, IgfUptake, IgfForumText, IgfOutputText, SearchDoc]
+TABLES += [IgfForum, IgfOutput, IgfUptake, IgfForumText, IgfOutputText, CommitmentText, SearchDoc]

@@ -51,7 +51,7 @@ def paragraph_entries(para: int, lang: str | None = None, registry: Registry | N
         return {"initiatives": [], "commitments": [], "milestones": []}
     code = str(int(para))
     inis = list_initiatives(reg, lang=lang, limit=500, facets=False, paragraphs=code)["data"]
-    coms = list_commitments(reg, paragraph=code, limit=500)["data"]
+    coms = list_commitments(reg, paragraph=code, limit=500, lang=lang)["data"]
     with reg.read() as s:
         rows = s.execute(select(Milestone, RoadMap.code).join(RoadMap)
                          .where(Milestone.id.in_(select(Tag.entity_id).where(

@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from wsis.registry.texts import merge_texts
+
 Lang = Literal["ar", "en", "es", "fr", "ru", "zh"]
 StakeholderGroup = Literal["government", "private_sector", "civil_society", "international_organisation",
                            "technical_community", "academia", "youth"]
@@ -116,12 +118,31 @@ class ModerationIn(Strict):
     reason: str = Field(default="", max_length=2000)
 
 
-class CommitmentIn(Strict):
-    """A pledge; ``amount``/``currency``/``finance_type``/period make it a financial commitment."""
+class CommitmentTextIn(Strict):
+    """A commitment's title, description and measurable target in one language."""
 
+    lang: Lang
     title: str = Field(min_length=3, max_length=300)
     description: str = Field(default="", max_length=20000)
     target: str = Field(min_length=3, max_length=2000)
+
+
+_COMMITMENT_TEXT = ("title", "description", "target")
+
+
+class CommitmentIn(Strict):
+    """A pledge; ``amount``/``currency``/``finance_type``/period make it a financial commitment.
+
+    ``title``/``description``/``target`` are the text in ``lang`` (default 'en'), the commitment's own
+    language; ``texts`` adds (or, without ``title``, gives) texts in other languages. The first text's
+    language is the commitment's.
+    """
+
+    title: str | None = Field(default=None, min_length=3, max_length=300)
+    lang: Lang = "en"
+    description: str = Field(default="", max_length=20000)
+    target: str | None = Field(default=None, min_length=3, max_length=2000)
+    texts: list[CommitmentTextIn] = Field(default_factory=list, max_length=6)
     deadline: dt.date
     organisation: OrganisationIn
     initiative_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
@@ -137,19 +158,39 @@ class CommitmentIn(Strict):
     period_end: dt.date | None = None
     registered_on: dt.date | None = None
 
+    @model_validator(mode="after")
+    def _texts(self) -> CommitmentIn:
+        if self.title is not None and self.target is None:
+            raise ValueError("a target is required with the title (field target)")
+        return merge_texts(self, _COMMITMENT_TEXT, CommitmentTextIn)
+
 
 class CommitmentPatch(Strict):
-    """Fields of a commitment to change; omitted fields keep their value."""
+    """Fields of a commitment to change; omitted fields keep their value.
+
+    ``title``/``description``/``target`` change the text in ``lang`` (default: the commitment's own language;
+    a language it has no text in yet needs a title and a target). ``texts``, when given, replaces every text:
+    a language left out loses its text (the commitment's own language moves to the first text if its own is
+    left out).
+    """
 
     title: str | None = Field(default=None, min_length=3, max_length=300)
     description: str | None = Field(default=None, max_length=20000)
     target: str | None = Field(default=None, min_length=3, max_length=2000)
+    lang: Lang | None = None
+    texts: list[CommitmentTextIn] | None = Field(default=None, min_length=1, max_length=6)
     deadline: dt.date | None = None
     indicator_code: str | None = Field(default=None, max_length=60, pattern=r"^[A-Za-z0-9_.\-]+$")
     countries: list[str] | None = Field(default=None, max_length=300)
     action_lines: list[str] | None = Field(default=None, max_length=30)
     sdg_targets: list[str] | None = Field(default=None, max_length=200)
     paragraphs: list[str] | None = Field(default=None, max_length=130)
+
+    @model_validator(mode="after")
+    def _one_per_language(self) -> CommitmentPatch:
+        if self.texts is not None and len({t.lang for t in self.texts}) != len(self.texts):
+            raise ValueError("one title per language")
+        return self
 
 
 class ProgressIn(Strict):

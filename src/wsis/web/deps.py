@@ -32,9 +32,11 @@ def registry_vocabulary(settings: Settings) -> Vocabulary:
                       lambda: vocabulary_from(query.frameworks(rel), query.un_countries(rel)))
 
 
-def registry_entries(settings: Settings, kind: str, code: str, commitments: bool = True) -> tuple[list, list]:
+def registry_entries(settings: Settings, kind: str, code: str, commitments: bool = True,
+                     lang: str | None = None) -> tuple[list, list]:
     """Public initiatives (the first 50) and (optionally) every commitment tagged with an action line
-    (``kind="action_line"``) or a country; none before ``wsis registry init`` has created the registry."""
+    (``kind="action_line"``) or a country, commitments' texts in ``lang`` where they have one; none before
+    ``wsis registry init`` has created the registry."""
     db = registry.get_registry(settings)
     if not db.initialised():
         return [], []
@@ -42,7 +44,7 @@ def registry_entries(settings: Settings, kind: str, code: str, commitments: bool
     inis = (registry.initiatives_for_action_line if line else registry.initiatives_for_country)(code, db)[:50]
     if not commitments:
         return inis, []
-    return inis, (registry.commitments_for_action_line if line else registry.commitments_for_country)(code, db)
+    return inis, (registry.commitments_for_action_line if line else registry.commitments_for_country)(code, db, lang)
 
 
 def usd_summary(rel: query.Release, lang: str, commitments: list[dict]) -> dict | None:

@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from wsis.errors import WsisError
+from wsis.locale import language_name
 from wsis.web.i18n import LANGS, NATIVE_NAMES, RTL, fmt_number, fmt_year, gettext_for
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -30,7 +31,7 @@ def _svg(markup: str | None) -> Markup:
 
 
 env.filters["svg"] = _svg
-env.globals.update(LANGS=LANGS, NATIVE_NAMES=NATIVE_NAMES, fmt_year=fmt_year)
+env.globals.update(LANGS=LANGS, NATIVE_NAMES=NATIVE_NAMES, fmt_year=fmt_year, language_name=language_name)
 
 
 def _column(s: pd.Series) -> list:

@@ -40,7 +40,7 @@ def action_line_detail(ctx: Ctx, code: str) -> dict:
             indicators.append({"INDICATOR": r["INDICATOR"], "name": ind_names.get(r["INDICATOR"], r["name"]),
                                "value": None if w is None else float(w["value"]),
                                "year": None if w is None else int(w["year"])})
-    initiatives, commitments = registry_entries(ctx.settings, "action_line", code)
+    initiatives, commitments = registry_entries(ctx.settings, "action_line", code, lang=ctx.lang)
     missing = [data.gap_text(g, ctx.lang) for g in data.action_line_gaps(rel).get(base, [])]
     return {"al": al, "sdgs": sdgs, "gdc": gdc, "paras": paras, "indicators": indicators, "missing": missing,
             "initiatives": initiatives, "commitments": commitments[:50],

@@ -79,7 +79,7 @@ def area_page(iso3: str, ctx: Ctx = Depends(get_ctx)):
             df = df.sort_values(["o", "year"])
             line = charts.line_chart(rel.id, df, unit_label("PT", _), lang=ctx.lang)
     name = nm.get(iso3, iso3)
-    initiatives, commitments = registry_entries(ctx.settings, "country", iso3)
+    initiatives, commitments = registry_entries(ctx.settings, "country", iso3, lang=ctx.lang)
     ctx_dict = {"code": iso3, "rows": rows, "groups": [{"code": g, "name": nm.get(g, g)} for g in grps],
                 "line": line, "line_title": _("Individuals using the Internet") + f": {name}",
                 "line_desc": _("Compared with the world and the income group; the indicator table below gives every value."),

@@ -25,6 +25,7 @@ from wsis.registry.schemas import (
     TokenIn,
 )
 from wsis.web.registry.deps import SESSION_COOKIE, api_actor, caller, client_ip, registry, secure_cookie
+from wsis.web.registry.igf_api import LangQ
 
 api = APIRouter(prefix="/api/v1/registry", tags=["registry"])
 
@@ -125,10 +126,11 @@ def moderation_queue(reg: Reg, actor: Who) -> dict[str, Any]:
 @api.get("/commitments", summary="Public commitments with their reporting traffic light")
 def list_commitments(request: Request, reg: Reg, action_line: CodeQ = None, country: CodeQ = None,
                      light: Literal["green", "yellow", "red"] | None = None, financial: bool | None = None,
-                     limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
-    """Commitments, filtered by action line, country, traffic light or financial flag."""
+                     limit: Limit = 50, offset: Offset = 0, lang: LangQ = None) -> dict[str, Any]:
+    """Commitments, filtered by action line, country, traffic light or financial flag; each with its text in
+    ``lang`` when it has one, else in its own language (``lang``, ``original_lang`` and ``texts`` say which)."""
     page = commitments.list_commitments(reg, action_line=action_line, country=country, light=light,
-                                        financial=financial, limit=limit, offset=offset)
+                                        financial=financial, limit=limit, offset=offset, lang=lang)
     return _envelope(request, page)
 
 
@@ -139,9 +141,9 @@ def submit_commitment(body: CommitmentIn, reg: Reg, actor: Who) -> dict[str, Any
 
 
 @api.get("/commitments/{ident}", summary="One commitment")
-def get_commitment(ident: Id, reg: Reg, actor: Who) -> dict[str, Any]:
-    """A commitment with its progress reports and traffic light."""
-    return {"data": commitments.get_commitment(reg, actor, ident)}
+def get_commitment(ident: Id, reg: Reg, actor: Who, lang: LangQ = None) -> dict[str, Any]:
+    """A commitment with its progress reports and traffic light, its text in ``lang`` when it has one."""
+    return {"data": commitments.get_commitment(reg, actor, ident, lang)}
 
 
 @api.patch("/commitments/{ident}", summary="Edit a commitment")

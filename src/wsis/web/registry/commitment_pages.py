@@ -12,15 +12,16 @@ from pydantic import ValidationError
 
 from wsis.errors import WsisError
 from wsis.registry import commitments
+from wsis.registry.commitments import TEXT_FIELDS
 from wsis.registry.common import vocabulary
 from wsis.registry.reference import FINANCE_TYPES, STAKEHOLDER_GROUPS
 from wsis.registry.schemas import CommitmentIn, CommitmentPatch, ProgressIn
 from wsis.web.registry.deps import caller, check_csrf, registry
-from wsis.web.registry.i18n import _, form_errors
+from wsis.web.registry.i18n import _, form_errors, posted_texts, text_values
 from wsis.web.registry.pages import PageId, _field, _form, _lang, render
 
 commitment_pages = APIRouter(prefix="/registry/commitments", include_in_schema=False)
-TEXT = ("title", "description", "target", "deadline", "organisation", "stakeholder_group", "organisation_country",
+TEXT = ("title", "lang", "description", "target", "deadline", "organisation", "stakeholder_group", "organisation_country",
         "sdg_targets", "paragraphs", "amount", "currency", "finance_type", "period_start", "period_end")
 REPORT = ("reported_on", "summary", "percent_complete", "disbursed_amount", "disbursed_currency", "disbursed_on")
 
@@ -35,7 +36,8 @@ def _ctx(request: Request, values: dict[str, Any], errors: list[dict[str, str]],
 
 
 def _errors(exc: Exception, lang: str) -> list[dict[str, str]]:
-    return form_errors(exc, lang, _field)
+    # a per-language text's error is the form's, not one field's
+    return form_errors(exc, lang, lambda loc: "" if loc[:1] == ("texts",) else _field(loc))
 
 
 async def _values(request: Request) -> tuple[Any, dict[str, Any]]:
@@ -50,7 +52,7 @@ async def _values(request: Request) -> tuple[Any, dict[str, Any]]:
 def new_form(request: Request) -> HTMLResponse:
     """The form to register a commitment."""
     lang = _lang(request)
-    return render(request, "commitment_form.html", lang, **_ctx(request, {}, []))
+    return render(request, "commitment_form.html", lang, **_ctx(request, {"lang": lang}, []))
 
 
 @commitment_pages.post("/new", response_class=HTMLResponse)
@@ -64,7 +66,7 @@ async def new_post(request: Request):
         return render(request, "commitment_form.html", lang, status=401, **_ctx(request, v, err))
     data = {k: v[k] or None for k in ("title", "target", "deadline", "amount", "currency", "finance_type",
                                       "period_start", "period_end")}
-    data |= {"description": v["description"], "countries": v["countries"], "action_lines": v["action_lines"],
+    data |= {"lang": v["lang"] or lang, "description": v["description"], "countries": v["countries"], "action_lines": v["action_lines"],
              "sdg_targets": _comma(v["sdg_targets"]), "paragraphs": _comma(v["paragraphs"]),
              "organisation": {"name": v["organisation"], "stakeholder_group": v["stakeholder_group"],
                               "country": v["organisation_country"] or None}}
@@ -79,10 +81,11 @@ async def new_post(request: Request):
 
 @commitment_pages.get("/{ident}", response_class=HTMLResponse)
 def commitment_page(request: Request, ident: PageId) -> HTMLResponse:
-    """A commitment with its approved progress reports (its owner and moderators also see pending ones)."""
+    """A commitment, in the visitor's language or, saying so, in its own, with its approved progress reports
+    (its owner and moderators also see pending ones)."""
     lang = _lang(request)
     actor = caller(request).actor
-    item = commitments.get_commitment(registry(request), actor, ident)
+    item = commitments.get_commitment(registry(request), actor, ident, lang)
     mine = actor.authenticated and (actor.at_least("moderator") or item.get("owner_id") == actor.user_id)
     return render(request, "commitment.html", lang, item=item, mine=mine, report={}, errors=[])
 
@@ -91,8 +94,8 @@ def commitment_page(request: Request, ident: PageId) -> HTMLResponse:
 def edit_form(request: Request, ident: PageId) -> HTMLResponse:
     """The edit form of a commitment (its owner or a moderator)."""
     lang = _lang(request)
-    c = commitments.get_commitment(registry(request), caller(request).actor, ident)
-    values = {k: c.get(k) or "" for k in ("title", "description", "target", "deadline")}
+    c = commitments.get_commitment(registry(request), caller(request).actor, ident, lang)
+    values = {"deadline": c.get("deadline") or ""} | text_values(c["texts"], TEXT_FIELDS)
     values |= {"countries": c["countries"], "action_lines": c["action_lines"],
                "sdg_targets": ", ".join(c["sdg_targets"]), "paragraphs": ", ".join(c["paragraphs"])}
     return render(request, "commitment_form.html", lang, **_ctx(request, values, [], ident), item=c)
@@ -100,19 +103,25 @@ def edit_form(request: Request, ident: PageId) -> HTMLResponse:
 
 @commitment_pages.post("/{ident}/edit", response_class=HTMLResponse)
 async def edit_post(request: Request, ident: PageId):
-    """Save the changes (an owner's edit goes back to moderation)."""
+    """Save the changes (an owner's edit goes back to moderation). The form gives a text per language
+    (``title_fr``, ...); a language left empty loses its text. A form with a single ``title`` changes the
+    text in the commitment's own language."""
     form, v = await _values(request)
     lang = _lang(request, form.get("ui"))
     reg, actor = registry(request), caller(request).actor
-    patch = {"title": v["title"], "description": v["description"], "target": v["target"],
-             "deadline": v["deadline"] or None, "countries": v["countries"], "action_lines": v["action_lines"],
+    item = commitments.get_commitment(reg, actor, ident, lang)
+    patch = {"deadline": v["deadline"] or None, "countries": v["countries"], "action_lines": v["action_lines"],
              "sdg_targets": _comma(v["sdg_targets"]), "paragraphs": _comma(v["paragraphs"])}
+    texts = posted_texts(form, TEXT_FIELDS, item["original_lang"])
+    if texts:
+        patch["texts"] = texts
+    else:
+        patch |= {k: v[k] for k in TEXT_FIELDS}
     try:
         commitments.update_commitment(reg, actor, ident, CommitmentPatch.model_validate(patch))
     except (ValidationError, WsisError) as exc:
-        item = commitments.get_commitment(reg, actor, ident)
-        return render(request, "commitment_form.html", lang, status=422, **_ctx(request, v, _errors(exc, lang), ident),
-                      item=item)
+        return render(request, "commitment_form.html", lang, status=422,
+                      **_ctx(request, v | text_values(texts, TEXT_FIELDS), _errors(exc, lang), ident), item=item)
     return RedirectResponse(f"/registry/commitments/{ident}?lang={lang}", status_code=303)
 
 
@@ -131,7 +140,7 @@ async def report_post(request: Request, ident: PageId):
     try:
         commitments.add_progress_report(reg, actor, ident, ProgressIn.model_validate(data))
     except (ValidationError, WsisError) as exc:
-        item = commitments.get_commitment(reg, actor, ident)
+        item = commitments.get_commitment(reg, actor, ident, lang)
         return render(request, "commitment.html", lang, status=422, item=item, mine=True, report=r,
                       errors=_errors(exc, lang))
     return RedirectResponse(f"/registry/commitments/{ident}?lang={lang}", status_code=303)

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from wsis.errors import WsisError
-from wsis.locale import gettext_for, locale_of
+from wsis.locale import gettext_for, language_name  # noqa: F401 - language_name re-exported for the pages
 from wsis.schema import LANGS, NATIVE_NAMES, RTL  # noqa: F401 - re-exported for the page templates
 from wsis.web.i18n import pick_lang  # noqa: F401 - the one language picker
 
@@ -89,11 +89,6 @@ def _(text: str, lang: str = "en") -> str:
     return gettext_for(lang)(text)
 
 
-def language_name(code: str, lang: str) -> str:
-    """The name of language ``code`` in language ``lang`` (e.g. ``en`` in Chinese: 英语)."""
-    return locale_of(lang).languages.get(code) or NATIVE_NAMES.get(code, code)
-
-
 def field_label(field: str, lang: str) -> str:
     """The form label naming ``field`` in ``lang`` (the field's name when it has no label)."""
     return _(FIELD_LABELS[field], lang) if field in FIELD_LABELS else field
@@ -149,3 +144,19 @@ MODERATION_STATES = ("pending", "approved", "rejected")
 LIGHTS = ("green", "yellow", "red")
 TRACKING_STATUSES = ("pending", "in_progress", "delivered", "overdue", "recurring", "not_started", "planned",
                      "on_track", "at_risk", "done", "missed")
+
+
+def text_values(texts: list[dict[str, str]], fields: tuple[str, ...]) -> dict[str, str]:
+    """An entry's texts as the edit form's per-language fields (``title_fr``, ``description_fr``, ...)."""
+    return {f"{f}_{t['lang']}": t[f] for t in texts for f in fields}
+
+
+def posted_texts(form: Any, fields: tuple[str, ...], original: str) -> list[dict[str, str]]:
+    """The texts posted by an edit form (fields ``title_fr``, ...), the entry's own language first; a
+    language whose fields are all empty has no text."""
+    out = []
+    for lang in (original, *(x for x in LANGS if x != original)):
+        text = {f: str(form.get(f"{f}_{lang}", "") or "").strip() for f in fields}
+        if any(text.values()):
+            out.append({"lang": lang, **text})
+    return out

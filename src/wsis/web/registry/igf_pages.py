@@ -13,9 +13,9 @@ from pydantic import ValidationError
 from wsis.errors import WsisError
 from wsis.registry import igf
 from wsis.registry.common import vocabulary
-from wsis.schema import LANGS, NATIVE_NAMES
+from wsis.schema import NATIVE_NAMES
 from wsis.web.registry.deps import caller, check_csrf, registry
-from wsis.web.registry.i18n import _, form_errors
+from wsis.web.registry.i18n import _, form_errors, posted_texts, text_values
 from wsis.web.registry.pages import PageId, _form, _lang, decision_of, render
 
 igf_pages = APIRouter(prefix="/registry/igf", include_in_schema=False)
@@ -120,21 +120,9 @@ async def forum_post(request: Request) -> HTMLResponse:
 def _edit_values(item: dict[str, Any], label: str, fields: tuple[str, ...]) -> dict[str, Any]:
     values: dict[str, Any] = {k: "" if item.get(k) is None else str(item[k]) for k in fields}
     values["countries"] = item.get("countries", [])
-    for t in item["texts"]:
-        values[f"{label}_{t['lang']}"], values[f"description_{t['lang']}"] = t[label], t["description"]
+    values |= text_values(item["texts"], (label, "description"))
     values["original_lang"] = item["original_lang"]
     return values
-
-
-def _posted_texts(form, label: str, original: str) -> list[dict[str, str]]:
-    """Texts of the edit form, the entry's own language first (if it still has one)."""
-    order = [original, *(lang for lang in LANGS if lang != original)]
-    out = []
-    for lang in order:
-        name, desc = str(form.get(f"{label}_{lang}", "")).strip(), str(form.get(f"description_{lang}", "")).strip()
-        if name or desc:
-            out.append({"lang": lang, label: name, "description": desc})
-    return out
 
 
 def _edit_ctx(request: Request, kind: str, ident: int, values: dict[str, Any], errors: list) -> dict[str, Any]:
@@ -160,9 +148,9 @@ async def _edit_post(request: Request, kind: Literal["forum", "output"], ident: 
     if not actor.authenticated:
         raise WsisError("unauthenticated", "log in to edit", status=401)
     item = _edit_item(request, kind, ident, lang)
-    texts = _posted_texts(form, label, item["original_lang"])
+    texts = posted_texts(form, (label, "description"), item["original_lang"])
     values = {k: str(form.get(k, "")) for k in fields} | {"countries": form.getlist("countries")}
-    shown = values | {f"{k}_{t['lang']}": t[k] for t in texts for k in (label, "description")}
+    shown = values | text_values(texts, (label, "description"))
     try:
         if kind == "forum":
             data = igf.ForumIn.model_validate({**values, "texts": texts, "year_founded": values["year_founded"] or None,

@@ -307,7 +307,7 @@ def action_line_page(request: Request, code: str) -> HTMLResponse:
     title = action_line_text({"code": code, "title": vocab.action_lines[code]}, lang)["title"]
     return render(request, "action_line.html", lang, code=code, title=title,
                   initiatives=services.initiatives_for_action_line(code, reg),
-                  commitments=commitments.commitments_for_action_line(code, reg),
+                  commitments=commitments.commitments_for_action_line(code, reg, lang),
                   roadmap=tracking.get_roadmap(reg, code))
 
 
