@@ -98,7 +98,13 @@ def bake(settings: Settings, release_id: str | None = None, limit: int | None = 
     """Bake the current release's answers (at most ``limit`` more URLs; ``urls`` replaces the default plan on
     a store's first run). Returns the progress, with ``status`` 'busy' when another baker holds the lock
     and 'superseded' when the current release is not ``release_id``."""
-    from fastapi.testclient import TestClient
+    import warnings
+
+    from starlette.exceptions import StarletteDeprecationWarning
+
+    with warnings.catch_warnings():  # Starlette's notice about its httpx-based client is not the user's concern
+        warnings.simplefilter("ignore", StarletteDeprecationWarning)
+        from fastapi.testclient import TestClient
 
     from wsis.web.app import create_app
 
