@@ -42,9 +42,10 @@ end
 
 DONE = """
 done = function(summary, latency, requests)
-  io.write(string.format("RESULT %%d %%d %%.2f %%.2f %%.2f %%.2f %%d\\n", summary.requests, summary.duration,
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
-    latency.mean / 1000, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
+  io.write(string.format("RESULT %%d %%d %%.2f %%.2f %%.2f %%.2f %%d %%d %%d %%d %%d %%d\\n", summary.requests,
+    summary.duration, latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    latency.mean / 1000, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout,
+    summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.status, summary.errors.timeout))
 end
 """
 
@@ -63,6 +64,10 @@ function init(args)
   assigned = 0
   for i = id, #paths, nthreads do assigned = assigned + 1 end
   received = 0
+  -- wrk calls request() once on the first thread's script to check it (script_verify_request) and never
+  -- sends that request: that call must not use up a URL, or the URL is never asked for and the thread
+  -- never stops (its idle connections are then closed by the server: the "read errors" wrk reported)
+  checking = (id == 1)
 end
 function delay()
   if nxt > #paths then return 3600000 end
@@ -70,6 +75,10 @@ function delay()
 end
 request = function()
   local p = paths[math.min(nxt, #paths)]
+  if checking then
+    checking = false
+    return wrk.format("GET", p, {["Accept-Encoding"] = "gzip"})
+  end
   nxt = nxt + nthreads
   return wrk.format("GET", p, {["Accept-Encoding"] = "gzip"})
 end
@@ -111,7 +120,9 @@ def wrk(base: str, paths: list[str], seconds: int, connections: int, tmp: Path, 
                           base], capture_output=True, text=True, check=True).stdout
     line = [x for x in out.splitlines() if x.startswith("RESULT")][0].split()
     n, dur_us, p50, p95, p99, mean, errors = int(line[1]), int(line[2]), *map(float, line[3:7]), int(line[7])
-    return {"rps": n / (dur_us / 1e6), "p50": p50, "p95": p95, "p99": p99, "mean": mean, "errors": errors, "n": n}
+    kinds = dict(zip(("connect", "read", "write", "status", "timeout"), map(int, line[8:13]), strict=True))
+    return {"rps": n / (dur_us / 1e6), "p50": p50, "p95": p95, "p99": p99, "mean": mean, "errors": errors, "n": n,
+            "error_kinds": {k: v for k, v in kinds.items() if v}}
 
 
 def drain(base: str, timeout: float = 120) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import socket
 import threading
@@ -53,6 +54,7 @@ def _isolated_env(monkeypatch, tmp_path):
     """Never let a test touch ./var: WSIS_HOME defaults to a temp folder."""
     monkeypatch.setenv("WSIS_HOME", str(tmp_path / "env_home"))
     monkeypatch.setenv("WSIS_BAKE", "0")  # no background bakers from CLI builds; bake tests call it directly
+    monkeypatch.setenv("WSIS_WARM_SELECTIONS", "0")  # no background renders after a test's request ends
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
@@ -83,3 +85,21 @@ def serve_in_thread(app, timeout: float = 20.0) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium (or WSIS_CHROMIUM) driven by Playwright, one per test module: Playwright's
+    sync API keeps an event loop running while it is open, so a second one (or a later ``asyncio.run``)
+    fails inside it. Every browser test uses this fixture, so two are never open at once."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=os.environ.get("WSIS_CHROMIUM", "/usr/bin/chromium"),
+                              args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
                                 description="largest JSON or form request body (bytes); larger ones get 413")
     bake: bool = Field(default=True, description="bake ready-made answers in the background after publishing "
                                                  "and when serving a release whose baked store is incomplete")
+    warm_selections: bool = Field(default=True, description="after serving an indicator page, build in the "
+                                  "background what a new selection of areas on it needs (once per indicator, "
+                                  "language and breakdown in each worker)")
     cache_max_bytes: int = Field(default=128_000_000, ge=0, le=16_000_000_000,
                                  description="response cache of one worker, bodies plus gzip copies (bytes)")
     login_free_attempts: int = Field(default=5, ge=1, le=1000,

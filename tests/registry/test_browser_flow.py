@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from urllib.parse import quote
 
 import pytest
@@ -27,8 +26,6 @@ from wsis.web.app import create_app
 
 pytestmark = pytest.mark.browser
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 PASSWORD = "browser-flow-passphrase"
 CONTRIBUTOR = "awa.diop@example.org"
 MODERATOR = "moderation@example.org"
@@ -52,17 +49,6 @@ def server(tmp_path_factory):
     auth.create_user(reg, SYSTEM, MODERATOR, PASSWORD, "moderator", "Modératrice")
     with serve_in_thread(create_app(settings)) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=os.environ.get("WSIS_CHROMIUM", "/usr/bin/chromium"), args=ARGS)
-        yield b
-        b.close()
 
 
 def _log_in(page, base: str, email: str, nxt: str) -> None:

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import SHARED, make_data_dir, serve_in_thread
-from tests.registry.test_browser_flow import browser  # noqa: F401 - the same Chromium fixture
 
 from wsis.build import build_release
 from wsis.registry import auth, igf

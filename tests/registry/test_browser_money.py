@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 from tests.conftest import serve_in_thread
-from tests.registry.test_browser_flow import ARGS, PASSWORD
+from tests.registry.test_browser_flow import PASSWORD
 from tests.web.test_money_pages import rates_release
 
 from wsis.registry import auth
@@ -40,17 +40,10 @@ def money_server(tmp_path_factory):
         yield url, settings
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    """Debian's Chromium driven by Playwright."""
-    import os
-
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=os.environ.get("WSIS_CHROMIUM", "/usr/bin/chromium"), args=ARGS)
-        yield b
-        b.close()
+@pytest.fixture
+def chromium(browser):
+    """The session's Chromium (tests/conftest.py)."""
+    return browser
 
 
 def _log_in(page, base: str, lang: str, email: str, nxt: str) -> None:

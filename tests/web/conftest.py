@@ -3,8 +3,6 @@ server on 127.0.0.1 (for the SDMX client, schemathesis, the page-weight test and
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import serve_in_thread
@@ -42,17 +40,3 @@ def live_server(app):
         yield url
 
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Headless Debian Chromium (or WSIS_CHROMIUM) driven by Playwright, shared by the browser tests."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=os.environ.get("WSIS_CHROMIUM", "/usr/bin/chromium"),
-                              args=CHROMIUM_ARGS)
-        yield b
-        b.close()

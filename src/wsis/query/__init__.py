@@ -3,7 +3,7 @@ report), answered from one release and cached by its id. Publishing imports this
 the release; there is no SQL outside it and the release reader."""
 
 from wsis.query.frameworks import WorldMap, frameworks, world_map
-from wsis.query.memo import memo
+from wsis.query.memo import LruMemo, memo
 from wsis.query.money import country_regions, exchange_rates, to_usd, usd_rate, usd_totals
 from wsis.query.names import (
     action_line_gaps,
@@ -73,7 +73,7 @@ __all__ = [
     "country_years", "coverage_counts", "current_release", "datasets", "default_dims", "diff_summary", "dim_values",
     "disagg_codes", "findings", "frameworks", "gap_table", "group_coverage", "group_sizes", "groups_of",
     "headline_gaps", "indicator_frame", "indicator_spans", "indicator_names", "indicator_row", "indicators", "latest",
-    "latest_totals", "list_releases", "manifest", "memo", "members", "names", "obs_count", "observations", "outcome_links",
+    "latest_totals", "list_releases", "LruMemo", "manifest", "memo", "members", "names", "obs_count", "observations", "outcome_links",
     "progress", "release", "series", "source_kinds", "sources_of", "target_for", "targets", "translated", "un_countries", "un_members",
     "world_map",
 ]

@@ -3,25 +3,74 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 _CACHE: dict[tuple, Any] = {}
 _LOCK = threading.Lock()
+_BUILDING: dict[tuple, threading.Lock] = {}  # keys being built now, each with the lock its builder holds
 MAX_ENTRIES = 4096
 
 
 def memo(key: tuple, build: Callable[[], Any]) -> Any:
-    """The cached answer for ``key`` (whose second item is the release id), built once."""
+    """The cached answer for ``key`` (whose second item is the release id), built once: threads that ask for
+    a key while another builds it wait for that build instead of repeating it."""
     with _LOCK:
         if key in _CACHE:
             return _CACHE[key]
-    val = build()
-    with _LOCK:
-        if len(_CACHE) > MAX_ENTRIES:
-            _CACHE.clear()
-        _CACHE[key] = val
+        building = _BUILDING.setdefault(key, threading.Lock())
+    with building:
+        with _LOCK:
+            if key in _CACHE:
+                return _CACHE[key]
+        try:
+            val = build()
+        except BaseException:
+            with _LOCK:
+                _BUILDING.pop(key, None)
+            raise
+        with _LOCK:
+            if len(_CACHE) > MAX_ENTRIES:
+                _CACHE.clear()
+            _CACHE[key] = val
+            _BUILDING.pop(key, None)
     return val
+
+
+class LruMemo:
+    """A bounded cache of the ``size`` most recently used answers, each built once as ``memo`` does (for
+    answers that are too many to keep all of, like rendered page parts)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.items: OrderedDict[tuple, Any] = OrderedDict()
+        self.lock = threading.Lock()
+        self.building: dict[tuple, threading.Lock] = {}
+
+    def get(self, key: tuple, build: Callable[[], Any]) -> Any:
+        """The answer for ``key``, built by ``build()`` if it is not kept."""
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+            building = self.building.setdefault(key, threading.Lock())
+        with building:
+            with self.lock:
+                if key in self.items:
+                    return self.items[key]
+            try:
+                val = build()
+            except BaseException:
+                with self.lock:
+                    self.building.pop(key, None)
+                raise
+            with self.lock:
+                self.items[key] = val
+                self.building.pop(key, None)
+                while len(self.items) > self.size:
+                    self.items.popitem(last=False)
+        return val
 
 
 def cached(key: tuple) -> Any | None:

@@ -11,6 +11,8 @@ import contextlib
 import contextvars
 import os
 import random
+import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from functools import lru_cache
@@ -126,6 +128,10 @@ class Registry:
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else self.engine
         self._write = sessionmaker(write_engine, expire_on_commit=False)
+        self._watch: sqlite3.Connection | None = None  # marker(): a raw read connection of its own
+        self._watch_seen: tuple[int | None, int] = (None, -1)  # (data_version, marker) last seen
+        self._watch_lock = threading.Lock()
+        self._watch_inode = 0
 
     vocabulary_source = None  # a callable giving the reference Vocabulary; None: read the data dir
 
@@ -219,8 +225,40 @@ class Registry:
         with self.read() as s:
             return int(s.execute(select(func.max(Version.id))).scalar() or 0)
 
+    def marker(self) -> int:
+        """The change marker as pages use it on every request: -1 before the schema exists, else
+        :meth:`change_marker`. Cheap: a file database is asked ``PRAGMA data_version`` (which moves whenever
+        another connection commits) and queried again only when it moved; other databases get one plain
+        query."""
+        path = make_url(self.url).database if self.is_sqlite else None
+        if not path or path == ":memory:" or path.startswith("file:"):
+            return self.change_marker() if self.initialised() else -1
+        with self._watch_lock:
+            try:
+                inode = os.stat(path).st_ino  # a restore may have replaced the file: then read the new one
+                if self._watch is None or inode != self._watch_inode:
+                    if self._watch is not None:
+                        self._watch.close()
+                    self._watch = sqlite3.connect(path, timeout=5, check_same_thread=False, isolation_level=None)
+                    self._watch_inode, self._watch_seen = inode, (None, -1)
+                version = self._watch.execute("PRAGMA data_version").fetchone()[0]
+                if version != self._watch_seen[0]:
+                    has = self._watch.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                                              "name = 'versions'").fetchone()
+                    marker = int(self._watch.execute("SELECT max(id) FROM versions").fetchone()[0] or 0) \
+                        if has else -1
+                    self._watch_seen = (version, marker)
+                return self._watch_seen[1]
+            except (sqlite3.Error, OSError):  # e.g. a locked or missing file: ask again next time
+                self._watch_seen = (None, -1)
+                return self.change_marker() if self.initialised() else -1
+
     def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection (and the marker's own connection)."""
+        with self._watch_lock:
+            if self._watch is not None:
+                self._watch.close()
+                self._watch, self._watch_seen = None, (None, -1)
         self.engine.dispose()
 
 

@@ -8,8 +8,11 @@ cache keyed by release id, language and URL — a release is immutable, so a key
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gzip
 import hashlib
+import logging
 import threading
 from collections import OrderedDict
 from contextlib import asynccontextmanager
@@ -21,6 +24,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
@@ -29,10 +33,11 @@ from wsis.errors import WsisError
 from wsis.settings import Settings, get_settings
 from wsis.web.baked import prefetch as baked_prefetch
 from wsis.web.baked import progress as baked_progress
-from wsis.web.baked import store_for
+from wsis.web.baked import row_key, store_for
 from wsis.web.i18n import LANGS, pick_lang
 from wsis.web.limits import install_guards
 
+log = logging.getLogger("wsis.web")
 STATIC = Path(__file__).parent / "static"
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
@@ -44,12 +49,13 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
+LIVE_RENDERS = 3  # cacheable answers rendered at once per worker (the rest wait their turn)
 GZIP_MIN = 512  # bodies this small go uncompressed (as GZipMiddleware does)
 UNCACHED_PREFIXES = ("/registry", "/api/v1/registry", "/static", "/healthz")
 
 
 # Dashboard pages that show registry entries (initiatives, commitments) beside release data.
-REGISTRY_PAGES = ("/action-lines/", "/areas/")
+REGISTRY_PAGES = ("/action-lines/", "/areas/", "/outcome/")
 
 
 class WsisMiddleware:
@@ -66,6 +72,15 @@ class WsisMiddleware:
         self.max_bytes = settings.cache_max_bytes
         self.cached_bytes = 0
         self.lock = threading.Lock()
+        # answers being rendered now, by key: a second request for the same URL waits for the first one
+        # instead of rendering it again (many first requests for one URL at once would otherwise each
+        # render it, and the renders would starve each other)
+        self.inflight: dict[tuple, asyncio.Future] = {}
+        # live renders of cacheable answers run a few at a time, first come first served: a burst of new URLs
+        # then gets its first answers after one render each, not all of them after the whole burst
+        self.rendering = asyncio.Semaphore(LIVE_RENDERS)
+        self.warmed: set[tuple] = set()   # (release, language, indicator, breakdown) made ready by _prewarm
+        self.tasks: set[asyncio.Task] = set()
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -108,13 +123,92 @@ class WsisMiddleware:
             with self.lock:
                 hit = self.cache.get(key)
             if hit is None and self.baked is not None:
-                hit = self.baked.get(key)
-                if hit is not None:
-                    self._keep(key, hit)
+                found = self.baked.get(key)
+                if found is not None:
+                    hit, marker = found
+                    if marker != row_key(key)[4]:  # baked before the registry changed: take its new entries
+                        hit = await self._splice(scope, key, hit)
+                    if hit is not None:
+                        self._keep(key, hit)
             if hit is not None:
                 await _answer(send, scope, headers, hit, extra)
+                self._prewarm(scope, key)
                 return
+            if scope["method"] == "GET":
+                if key in self.inflight:
+                    await asyncio.shield(self.inflight[key])
+                    with self.lock:
+                        hit = self.cache.get(key)
+                    if hit is not None:
+                        await _answer(send, scope, headers, hit, extra)
+                        return
+                else:
+                    done = asyncio.get_running_loop().create_future()
+                    self.inflight[key] = done
+                    try:
+                        async with self.rendering:
+                            await self._render(scope, receive, send, key, headers, extra)
+                        self._prewarm(scope, key)
+                        return
+                    finally:
+                        del self.inflight[key]
+                        done.set_result(None)
+        await self._render(scope, receive, send, key, headers, extra)
 
+    async def _splice(self, scope: dict, key: tuple, entry: tuple) -> tuple | None:
+        """A baked page with its registry part rendered anew (None when the page has none to replace)."""
+        from wsis.web.deps import get_ctx
+        from wsis.web.pages.registry_part import PARTS, registry_html, splice
+
+        path, qs = key[2], bytes(key[3])
+        if not path.startswith(tuple(PARTS)) or b"format=" in qs or entry[0] != 200:
+            return None
+        status, hdrs, body, gz = entry
+        ctx = get_ctx(Request(scope))
+        body = splice(body if body is not None else gzip.decompress(gz),
+                      await run_in_threadpool(registry_html, ctx, path))
+        if body is None:
+            return None
+        return status, hdrs, body, gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= GZIP_MIN else None
+
+    def _prewarm(self, scope: dict, key: tuple) -> None:
+        """After an indicator page, get this worker ready for a new selection of areas on it: its map, table
+        and breakdown slice are built once in the background (a new chart then costs milliseconds, not the
+        half second a cold indicator costs). Servers only, once per release, indicator and language."""
+        rid, lang, path, qs, _rep, _marker = key
+        if not path.startswith("/indicators/") or self.on_store is not None or not self.settings.warm_selections:
+            return
+        code = path[len("/indicators/"):]
+        params = [p for p in bytes(qs).split(b"&") if p]
+        dims = b"&".join(p for p in params if not p.startswith((b"areas=", b"year=")))
+        mark = (rid, lang, code, dims)
+        if "/" in code or b"format=" in dims or mark in self.warmed:
+            return
+        if len(self.warmed) > 4096:
+            self.warmed.clear()
+        self.warmed.add(mark)
+        task = asyncio.get_running_loop().create_task(self._warm_selection(scope, lang, path, dims))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _warm_selection(self, scope: dict, lang: str, path: str, dims: bytes) -> None:
+        scope = dict(scope, method="GET", path=path, raw_path=path.encode(), headers=[],
+                     query_string=b"areas=WLD" + (b"&" + dims if dims else b""), state={"lang": lang})
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def discard(_message):
+            return None
+
+        async with self.rendering:
+            try:
+                await self.app(scope, receive, discard)
+            except Exception:  # a failed warm-up costs nothing but the warmth: the next request says what is wrong
+                log.warning("warming %s for new selections failed", path, exc_info=True)
+
+    async def _render(self, scope, receive, send, key, headers, extra) -> None:
+        """Answer through the app; a cacheable 200 is kept (with its gzip copy) and sent like a hit."""
         captured: dict = {"status": 0, "headers": [], "body": [], "start": None}
         # a cacheable GET is held back until its body is complete, stored once (identity and gzip), and sent
         # like a cache hit: so GZipMiddleware does not compress it a second time
@@ -178,17 +272,30 @@ class WsisMiddleware:
                 self.cached_bytes -= _entry_bytes(self.cache.popitem(last=False)[1])
 
     def _last_modified(self, rid: str) -> str:
+        return last_modified(self.settings, rid)
+
+
+_MODIFIED: dict[tuple[str, str], str] = {}
+
+
+def last_modified(settings: Settings, rid: str) -> str:
+    """A release's creation time as an HTTP date (a release never changes: worked out once per process)."""
+    got = _MODIFIED.get((str(settings.home), rid))
+    if got is None:
         try:
-            created = query.manifest(query.release(self.settings, rid))["created"]
-            return format_datetime(datetime.fromisoformat(created), usegmt=True)
+            created = query.manifest(query.release(settings, rid))["created"]
+            got = format_datetime(datetime.fromisoformat(created), usegmt=True)
         except (WsisError, KeyError, ValueError, OSError):
             return format_datetime(datetime(2025, 12, 17).astimezone(), usegmt=True)
+        if len(_MODIFIED) > 64:
+            _MODIFIED.clear()
+        _MODIFIED[(str(settings.home), rid)] = got
+    return got
 
 
 def registry_marker(settings: Settings) -> int:
     """The registry's change marker (-1 before the registry exists)."""
-    db = registry.get_registry(settings)
-    return db.change_marker() if db.initialised() else -1
+    return registry.get_registry(settings).marker()
 
 
 async def _answer(send, scope, headers: dict[str, str], entry: tuple, extra: list) -> None:
@@ -275,6 +382,11 @@ def warm_caches(settings: Settings, done: threading.Event | None = None) -> None
     try:
         rel = query.release(settings)
         baked_prefetch(settings, rel.id)  # the baked answers into the page cache
+        last_modified(settings, rel.id)
+        from sqlalchemy.exc import SQLAlchemyError
+
+        with contextlib.suppress(SQLAlchemyError, OSError):  # a registry that is down: its pages will say so
+            registry_marker(settings)  # opens the registry and its marker connection before the first page
         query.gap_table(rel)
         query.progress(rel)
         query.world_map(rel)

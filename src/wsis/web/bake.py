@@ -66,16 +66,6 @@ def plan_urls(settings: Settings) -> list[str]:
     return urls
 
 
-def _is_registry_page(url: str) -> bool:
-    from wsis.web.app import REGISTRY_PAGES
-
-    path = url.split("?", 1)[0]
-    parts = path.split("/", 2)
-    if len(parts) > 2 and parts[1] in LANGS:
-        path = "/" + parts[2]
-    return path.startswith(REGISTRY_PAGES)
-
-
 @contextlib.contextmanager
 def bake_lock(settings: Settings, release_id: str) -> Iterator[bool]:
     """Hold the release's bake lock if nobody else does; yields whether it was taken."""
@@ -122,7 +112,7 @@ def bake(settings: Settings, release_id: str | None = None, limit: int | None = 
         store = BakeWriter(store_path(settings, rid))
         try:
             store.prepare(lambda: urls if urls is not None else plan_urls(settings), rid,
-                          str(registry_marker(settings)), _is_registry_page)
+                          str(registry_marker(settings)))
             pending = store.pending()
             todo = pending[:limit] if limit is not None else pending
             got: list[tuple] = []

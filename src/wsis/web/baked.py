@@ -3,9 +3,9 @@ background baker (``wsis.web.bake``) rendered through the real app after publish
 
 One SQLite file per release, ``{home}/cache/{release_id}/baked.sqlite`` (WAL), keyed exactly like the
 response cache of ``WsisMiddleware`` without the release id: language, path, query string, representation
-and registry marker ('' for pages that show no registry entries). Pages that list registry entries are
-keyed by the registry's change marker, so after an approval their baked answers are simply not found
-(never served stale). The baker writes in batched transactions, so a reader never sees half a row; a file
+and registry marker ('' for pages that show no registry entries). A page that lists registry entries keeps
+the marker it was baked under: when the registry has changed since, the server renders the page's registry
+part again and splices it in (``wsis.web.pages.registry_part``), so the page is never served stale. The baker writes in batched transactions, so a reader never sees half a row; a file
 that SQLite cannot read is ignored with one logged warning.
 """
 
@@ -79,21 +79,15 @@ class BakeWriter:
         """The store's key-value notes (release, planned, complete, marker, seconds...)."""
         return dict(self.con.execute("SELECT k, v FROM meta").fetchall())
 
-    def prepare(self, plan: Callable[[], list[str]], rid: str, marker: str,
-                is_registry_page: Callable[[str], bool]) -> None:
-        """In one transaction: store the plan on the first run, and when the registry changed since the last
-        run, mark its pages to be baked again and drop their answers."""
+    def prepare(self, plan: Callable[[], list[str]], rid: str, marker: str) -> None:
+        """Store the plan on the store's first run (one transaction), and note the registry marker. Pages
+        baked under an older marker stay: the server splices their registry part anew."""
         meta = self.meta()
         self.con.execute("BEGIN IMMEDIATE")
         if "planned" not in meta:
             urls = plan()
             self.con.executemany("INSERT INTO plan (seq, url) VALUES (?, ?)", list(enumerate(urls)))
             self._set([("release", rid), ("planned", str(len(urls))), ("complete", "0")])
-        if meta.get("marker", marker) != marker:
-            seqs = [(s,) for s, u in self.con.execute("SELECT seq, url FROM plan").fetchall() if is_registry_page(u)]
-            self.con.executemany("UPDATE plan SET done = 0 WHERE seq = ?", seqs)
-            self.con.execute("DELETE FROM answers WHERE marker <> ''")
-            self._set([("complete", "0")])
         self._set([("marker", marker)])
         self.con.execute("COMMIT")
 
@@ -227,15 +221,16 @@ class BakedStore:
         self.bad[rid] = mtime
         log.warning("baked-answer store %s is unreadable (%s): answering live", path, err)
 
-    def get(self, key: tuple) -> tuple[int, list, bytes, bytes | None] | None:
-        """The baked answer (status, headers, body, gzip copy) for a cache key, or None."""
+    def get(self, key: tuple) -> tuple[tuple[int, list, bytes | None, bytes | None], str] | None:
+        """The baked answer (status, headers, body, gzip copy) for a cache key and the registry marker it was
+        baked under (the caller decides what a different marker means), or None."""
         rid = key[0]
         con = self._con(rid)
         if con is None:
             return None
         try:
-            row = con.execute("SELECT status, headers, body, gz FROM answers WHERE lang = ? AND path = ? AND "
-                              "qs = ? AND rep = ? AND marker = ?", row_key(key)).fetchone()
+            row = con.execute("SELECT status, headers, body, gz, marker FROM answers WHERE lang = ? AND path = ? "
+                              "AND qs = ? AND rep = ? LIMIT 1", row_key(key)[:4]).fetchone()
         except sqlite3.Error as e:
             self.cons.pop(rid, None)
             path = store_path(self.settings, rid)
@@ -247,7 +242,7 @@ class BakedStore:
             return None
         if row is None:
             return None
-        status, headers, body, gz = row
+        status, headers, body, gz, marker = row
         if gz is None:
-            return status, decode_headers(headers), bytes(body), None
-        return status, decode_headers(headers), None, bytes(gz)  # only the gzip copy is stored
+            return (status, decode_headers(headers), bytes(body), None), marker
+        return (status, decode_headers(headers), None, bytes(gz)), marker  # only the gzip copy is stored

@@ -123,14 +123,22 @@ def _twin(ctx, fmt: str) -> str:
 
 def respond(ctx, template: str, title: str, context: dict[str, Any], data: Any = None,
             table: pd.DataFrame | None = None, name: str = "data") -> Response:
-    """Render a page, or its JSON (``data``) or CSV (``table``) twin, as the ``format`` parameter asks."""
+    """Render a page, or its JSON (``data``, or what ``data()`` returns) or CSV (``table``) twin, as the
+    ``format`` parameter asks."""
     fmt = page_format(ctx.request)
     if fmt == "json":
+        data = data() if callable(data) else data  # a callable: what only the JSON twin needs, made for it
         return json_response({"release": _safe_release_id(ctx), "title": title, "data": data})
     if fmt == "csv":
         return csv_response(table if table is not None else pd.DataFrame(), name)
     html = env.get_template(template).render(**base_context(ctx, title), **context)
     return HTMLResponse(html)
+
+
+def render_part(template: str, ctx, title: str, context: dict[str, Any]) -> str:
+    """A template that makes one part of a page, with the context every page has (``respond`` puts the
+    part into its page)."""
+    return env.get_template(template).render(**base_context(ctx, title), **context)
 
 
 def error_page(request: Request, err: WsisError) -> Response:

@@ -6,6 +6,7 @@ import re
 
 import pandas as pd
 from fastapi import APIRouter, Depends
+from markupsafe import Markup
 
 from wsis import query as data
 from wsis.errors import WsisError
@@ -13,7 +14,7 @@ from wsis.web import beyond, charts
 from wsis.web.deps import Ctx, get_ctx
 from wsis.web.i18n import RTL
 from wsis.web.labels import DIM_LABELS, NONE_RECORDED, code_label, source_kind_label, unit_label
-from wsis.web.render import respond
+from wsis.web.render import render_part, respond
 
 router = APIRouter(include_in_schema=False)
 CODE_RE = re.compile(r"^[A-Za-z0-9_]{2,12}$")
@@ -54,8 +55,11 @@ def line_svg(ctx: Ctx, code: str, area_codes: list[str], dims: dict[str, str], u
     if df.empty:
         return None, [], []
     order = {c: i for i, c in enumerate(area_codes)}  # series in selection order, whatever the language
-    df = df.assign(series=df["REF_AREA"].map(lambda c: nm.get(c, c)), code=df["REF_AREA"], year=df["TIME_PERIOD"],
-                   value=df["OBS_VALUE"], o=df["REF_AREA"].map(order)).sort_values(["o", "year"])
+    # plain Python on the few rows of a chart: pandas' assign and sort cost more than the chart itself
+    codes, years_, values = df["REF_AREA"].tolist(), df["TIME_PERIOD"].tolist(), df["OBS_VALUE"].tolist()
+    ix = sorted(range(len(codes)), key=lambda i: (order[codes[i]], years_[i]))
+    df = pd.DataFrame({"series": [nm.get(codes[i], codes[i]) for i in ix], "code": [codes[i] for i in ix],
+                       "year": [years_[i] for i in ix], "value": [values[i] for i in ix]})
     svg = charts.line_chart(rel.id, df, unit_label(unit, ctx._), target=target, lang=ctx.lang, breaks=breaks,
                             break_label=ctx._("Series break"))
     # the data table: the last 25 years, newest first, one column per area (plain Python: a pandas pivot
@@ -128,26 +132,60 @@ def indicator_page(code: str, ctx: Ctx = Depends(get_ctx)):
     """One indicator: line chart, map, table, selectors, metadata, progress and downloads."""
     _ = ctx._
     rel = ctx.release
-    ind = data.translated(rel, data.indicator_row(rel, code), ctx.lang)
     dims = data.default_dims(rel, code, chosen_dims(ctx))
-    nm = data.names(rel, ctx.lang)
-    lat_all = data.latest(rel, code, dims)
-    have = set(lat_all["REF_AREA"]) if not lat_all.empty else set()
-    default = [a for a in ("WLD", "HIC", "LIC", "LDC") if a in have] or sorted(have)[:4]
-    area_codes = parse_areas(ctx, ctx.request.query_params.get("areas"), default)
-    target = data.target_for(rel, code)
+    area_codes = parse_areas(ctx, ctx.request.query_params.get("areas"), [])
+    part = indicator_values(ctx, code, dims, ctx.request.query_params.get("year"))
+    ind, target = part["ind"], part["target"]
+    area_codes = area_codes or part["default_areas"]
     tval = None
     if target:
         try:
             tval = float(target.get("target", target.get("value")))
         except (TypeError, ValueError):
             tval = None
+    line, line_areas, line_rows = line_svg(ctx, code, area_codes, dims, ind["unit"], tval, part["breaks"])
+    nm = data.names(rel, ctx.lang)
+    title = ind["name"]
+    names_sel = ", ".join(nm.get(a, a) for a in area_codes)
+    ctx_dict = {
+        "ind": ind, "areas_param": ",".join(area_codes), "years": part["years"], "year": part["year"],
+        "dims": part["dims"], "sel": dims, "dim_labels": DIM_LABELS, "code_label": lambda c: code_label(c, _),
+        "quick": [(_(label), codes) for label, codes in QUICK],
+        "line": line, "line_areas": line_areas, "line_rows": line_rows,
+        "line_title": f"{title}: {names_sel}", "line_desc": _("Values over time, one line per area.") + " "
+        + part["unit"] + ".", "values_html": part["html"],
+    }
+    def out() -> dict:
+        return {"indicator": ind, "selection": dims, "areas": area_codes, "year": part["year"],
+                "values": part["table"], "series": data.series(rel, code, area_codes, dims),
+                "sources": part["sources"], "target": target}
+    return respond(ctx, "indicator.html", title, ctx_dict, data=out, table=pd.DataFrame(part["table"]), name=code)
+
+
+_VALUES = data.LruMemo(256)  # indicator x language x breakdown x year parts kept per process (about 40 KB each)
+
+
+def indicator_values(ctx: Ctx, code: str, dims: dict[str, str], year_q: str | None) -> dict:
+    """Everything on an indicator page that the chart's areas do not change: the map, the table of values
+    by country, the metadata and sources, rendered once per release, language, breakdown and map year (so
+    a new selection of areas only draws its line chart)."""
+    key = (ctx.release.id, code, ctx.lang, tuple(sorted(dims.items())), year_q)
+    return _VALUES.get(key, lambda: _indicator_values(ctx, code, dims, year_q))
+
+
+def _indicator_values(ctx: Ctx, code: str, dims: dict[str, str], year_q: str | None) -> dict:
+    _ = ctx._
+    rel = ctx.release
+    ind = data.translated(rel, data.indicator_row(rel, code), ctx.lang)
+    nm = data.names(rel, ctx.lang)
+    lat_all = data.latest(rel, code, dims)
+    have = set(lat_all["REF_AREA"]) if not lat_all.empty else set()
+    default = [a for a in ("WLD", "HIC", "LIC", "LDC") if a in have] or sorted(have)[:4]
+    target = data.target_for(rel, code)
     breaks = list(ind.get("breaks") or [])
-    line, line_areas, line_rows = line_svg(ctx, code, area_codes, dims, ind["unit"], tval, breaks)
     # Countries with a value per year, for the selected breakdown (groups and sub-series not counted).
     years_df = data.country_years(rel, code, dims)
     years = [int(y) for y in years_df["y"]][::-1][:30]
-    year_q = ctx.request.query_params.get("year")
     if year_q is not None:
         if not year_q.isdigit() or int(year_q) not in years:
             raise WsisError("bad-year", f"no data for year {year_q[:10]!r}", column="year",
@@ -175,24 +213,16 @@ def indicator_page(code: str, ctx: Ctx = Depends(get_ctx)):
                                                 "disputed" if "disputed" in str(ind.get("caveat") or "") else None)}
                for s in data.sources_of(rel, code).to_dict(orient="records")]
     vals = data.dim_values(rel, code)
-    dim_sel = [(d, vals[d]) for d in data.DISAGG if len(vals.get(d, [])) > 1]
-    title = ind["name"]
-    names_sel = ", ".join(nm.get(a, a) for a in area_codes)
-    ctx_dict = {
-        "ind": ind, "areas_param": ",".join(area_codes), "years": years, "year": year, "dims": dim_sel,
-        "sel": dims, "dim_labels": DIM_LABELS, "code_label": lambda c: code_label(c, _),
-        "quick": [(_(label), codes) for label, codes in QUICK],
-        "line": line, "line_areas": line_areas, "line_rows": line_rows,
-        "line_title": f"{title}: {names_sel}", "line_desc": _("Values over time, one line per area.") + " " + unit + ".",
-        "map": map_svg, "map_title": f"{title}, {year}",
+    values = {
+        "ind": ind, "breaks": breaks, "kinds": kinds, "map": map_svg, "map_title": f"{ind['name']}, {year}",
         "map_desc": _("World map shaded by value; grey means no data.") + " " + _("The table below lists every value."),
-        "table": table, "progress_available": bool(status), "sdg": sdg,
-        "target": data.target_text(target, ctx.lang), "unit_name": unit, "sources": sources,
-        "breaks": breaks, "kinds": kinds, "kind_column": len({r["kind"] for r in table}) > 1,
+        "table": table, "progress_available": bool(status), "sdg": sdg, "target": data.target_text(target, ctx.lang),
+        "unit_name": unit, "sources": sources, "kind_column": len({r["kind"] for r in table}) > 1,
     }
-    out = {"indicator": ind, "selection": dims, "areas": area_codes, "year": year, "values": table,
-           "series": data.series(rel, code, area_codes, dims), "sources": sources, "target": target}
-    return respond(ctx, "indicator.html", title, ctx_dict, data=out, table=pd.DataFrame(table), name=code)
+    html = Markup(render_part("indicator_values.html", ctx, ind["name"], values))
+    return {"ind": ind, "target": target, "breaks": breaks, "default_areas": default, "years": years, "year": year,
+            "dims": [(d, vals[d]) for d in data.DISAGG if len(vals.get(d, [])) > 1], "unit": unit,
+            "table": table, "sources": sources, "html": html}
 
 
 def value_rows(ctx: Ctx, df: pd.DataFrame, nm: dict, status: dict, keep) -> list[dict]:

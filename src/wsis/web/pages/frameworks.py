@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends
 from wsis import query as data
 from wsis import registry
 from wsis.errors import WsisError
-from wsis.web.deps import Ctx, get_ctx, registry_entries, usd_summary
+from wsis.web.deps import Ctx, get_ctx, usd_summary
+from wsis.web.pages.registry_part import registry_block, registry_html
 from wsis.web.render import respond
 
 router = APIRouter(include_in_schema=False)
@@ -40,11 +41,10 @@ def action_line_detail(ctx: Ctx, code: str) -> dict:
             indicators.append({"INDICATOR": r["INDICATOR"], "name": ind_names.get(r["INDICATOR"], r["name"]),
                                "value": None if w is None else float(w["value"]),
                                "year": None if w is None else int(w["year"])})
-    initiatives, commitments = registry_entries(ctx.settings, "action_line", code, lang=ctx.lang)
+    block = registry_block(ctx, "action_line", code)
     missing = [data.gap_text(g, ctx.lang) for g in data.action_line_gaps(rel).get(base, [])]
     return {"al": al, "sdgs": sdgs, "gdc": gdc, "paras": paras, "indicators": indicators, "missing": missing,
-            "initiatives": initiatives, "commitments": commitments[:50],
-            "usd": usd_summary(rel, ctx.lang, commitments)}
+            **block}
 
 
 @router.get("/action-lines")
@@ -70,7 +70,8 @@ def action_line(code: str, ctx: Ctx = Depends(get_ctx)):
                          + [{"kind": "sdg", "code": s["code"], "title": s["title"]} for s in d["sdgs"]]
                          + [{"kind": "gdc", "code": g["id"], "title": g["title"]} for g in d["gdc"]]
                          + [{"kind": "paragraph", "code": p["para"], "title": p["summary"]} for p in d["paras"]])
-    return respond(ctx, "action_line.html", title, d, data=d, table=table, name=code)
+    return respond(ctx, "action_line.html", title, {**d, "registry_html": registry_html(ctx, f"/action-lines/{code}", d)},
+                   data=d, table=table, name=code)
 
 
 @router.get("/outcome")

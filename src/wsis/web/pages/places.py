@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends
 from wsis import query as data
 from wsis.errors import WsisError
 from wsis.web import beyond, charts
-from wsis.web.deps import Ctx, get_ctx, registry_entries, usd_summary
+from wsis.web.deps import Ctx, get_ctx
 from wsis.web.labels import source_kind_label, unit_label
+from wsis.web.pages.registry_part import registry_block, registry_html
 from wsis.web.render import respond
 
 router = APIRouter(include_in_schema=False)
@@ -79,13 +80,12 @@ def area_page(iso3: str, ctx: Ctx = Depends(get_ctx)):
             df = df.sort_values(["o", "year"])
             line = charts.line_chart(rel.id, df, unit_label("PT", _), lang=ctx.lang)
     name = nm.get(iso3, iso3)
-    initiatives, commitments = registry_entries(ctx.settings, "country", iso3, lang=ctx.lang)
+    block = registry_block(ctx, "country", iso3)
     ctx_dict = {"code": iso3, "rows": rows, "groups": [{"code": g, "name": nm.get(g, g)} for g in grps],
                 "line": line, "line_title": _("Individuals using the Internet") + f": {name}",
                 "line_desc": _("Compared with the world and the income group; the indicator table below gives every value."),
                 "progress_available": bool(status), "beyond": beyond.area_rows(ctx, iso3),
-                "initiatives": initiatives, "commitments": commitments[:50],
-                "usd": usd_summary(rel, ctx.lang, commitments)}
+                "registry_html": registry_html(ctx, f"/areas/{iso3}", block), "usd": block["usd"]}
     return respond(ctx, "area.html", name, ctx_dict, data={"area": row, "groups": grps, "indicators": rows,
                                                           "beyond_connectivity": ctx_dict["beyond"],
                                                           "commitments_usd": ctx_dict["usd"]},
