@@ -238,6 +238,11 @@ def main() -> None:
                                          f"/api/v1/observations?indicator=IT_MOB_OWN&areas={c}")]),
             ("first touch: country pages", ours, [f"/fr/areas/{c}" for c in every]),
             ("first touch: indicator, other areas", ours, [f"/indicators/IT_MOB_OWN?areas={c}" for c in every]),
+            # the goal as the issue states it: one set over every kind, in turn, none asked for before
+            ("first touch: all four kinds mixed", ours,
+             [u for c in every for u in (f"/es/areas/{c}", f"/indicators/IT_USE_ii99?areas={c}",
+                                         f"/api/v1/observations?indicator=IT_USE_ii99&areas={c}",
+                                         f"/sdmx/data/DF_WSIS/IT_USE_ii99.{c}")]),
         ]
         results = {}
         print(f"{'run':38} {'URLs':>5} {'answered':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
@@ -246,7 +251,7 @@ def main() -> None:
             r = wrk(base, paths, args.first_touch_seconds, args.connections, tmp, once=True)
             results[name] = r
             print(f"{name:38} {len(paths):5d} {r['n']:8d} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f} "
-                  f"{r['errors']:7d}")
+                  f"{r['errors']:7d} {r['error_kinds'] or ''}")
         # a new chart selection, one request at a time (what one user picking areas waits for): pairs of
         # areas that no baker rendered
         drain(ours)
@@ -256,10 +261,13 @@ def main() -> None:
             urllib.request.urlopen(f"{ours}/indicators/IT_USE_ii99?areas={every[-1 - i]},{every[-2 - i]}",
                                    timeout=60).read()
             took.append((time.perf_counter() - t) * 1000)
+        first_one = took[0]  # the worker's first chart of this indicator: its map and table are built then
         took.sort()
-        results["new selection"] = {"p50": took[len(took) // 2], "max": took[-1]}
+        results["new selection"] = {"p50": took[len(took) // 2], "p95": took[int(0.95 * (len(took) - 1))],
+                                    "max": took[-1]}
         print(f"new chart selection, one at a time ({len(took)} pairs of areas): median {took[len(took) // 2]:.0f} ms, "
-              f"max {took[-1]:.0f} ms (goal: <= 150 ms)")
+              f"p95 {results['new selection']['p95']:.0f} ms, max {took[-1]:.0f} ms (the first, on a cold "
+              f"indicator: {first_one:.0f} ms) (goal: <= 150 ms)")
         # warm the hot URLs on every worker (first requests fill per-release caches and render charts);
         # the varied runs are not warmed: their first pass over the 50 areas is computed live.
         for p in ("/indicators/IT_USE_ii99", "/api/v1/observations?indicator=IT_USE_ii99&areas=KEN",

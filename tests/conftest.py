@@ -15,6 +15,12 @@ import pytest
 
 from wsis.settings import Settings, get_settings
 
+# No background work behind a test's back: no bakers from CLI builds and servers, no selection warming after
+# a request (set here as well as per test, so that session fixtures' Settings see it too). Tests that want
+# them turn them on in their own Settings.
+os.environ["WSIS_BAKE"] = "0"
+os.environ["WSIS_WARM_SELECTIONS"] = "0"
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 SHARED = (ROOT / ".." / "shared" / "data").resolve()

@@ -105,3 +105,22 @@ def _middleware(app):
         node = getattr(node, "app", None)
     assert node is not None
     return node
+
+
+def test_a_failed_warming_is_logged_and_answers_nothing(web_settings, monkeypatch, caplog):
+    settings = web_settings.model_copy(update={"warm_selections": True})
+    real = dashboard.line_svg
+
+    def line_svg(ctx, code, area_codes, *a, **k):
+        if area_codes == ["WLD"]:  # the warming's selection
+            raise RuntimeError("broken chart")
+        return real(ctx, code, area_codes, *a, **k)
+    monkeypatch.setattr(dashboard, "line_svg", line_svg)
+    with caplog.at_level("WARNING", logger="wsis.web"), TestClient(create_app(settings)) as c:
+        assert c.get("/ru/indicators/IT_MOB_OWN?areas=KEN").status_code == 200
+        end = time.monotonic() + 120
+        while time.monotonic() < end and "new selections failed" not in caplog.text:
+            time.sleep(0.2)
+        assert "warming /indicators/IT_MOB_OWN for new selections failed" in caplog.text
+        assert "broken chart" in caplog.text
+        assert c.get("/ru/indicators/IT_MOB_OWN?areas=UGA").status_code == 200

@@ -147,8 +147,9 @@ class WsisMiddleware:
                     self.inflight[key] = done
                     try:
                         async with self.rendering:
-                            await self._render(scope, receive, send, key, headers, extra)
-                        self._prewarm(scope, key)
+                            status = await self._render(scope, receive, send, key, headers, extra)
+                        if status == 200:
+                            self._prewarm(scope, key)
                         return
                     finally:
                         del self.inflight[key]
@@ -187,9 +188,16 @@ class WsisMiddleware:
         if len(self.warmed) > 4096:
             self.warmed.clear()
         self.warmed.add(mark)
-        task = asyncio.get_running_loop().create_task(self._warm_selection(scope, lang, path, dims))
+        task = asyncio.get_running_loop().create_task(self._warm_selection(scope, lang, path, dims), name=path)
         self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
+        task.add_done_callback(self._warmed)
+
+    def _warmed(self, task: asyncio.Task) -> None:
+        """A warming ended: a failure is logged (it costs nothing but the warmth; the next request for such a
+        selection says what is wrong)."""
+        self.tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("warming %s for new selections failed", task.get_name(), exc_info=task.exception())
 
     async def _warm_selection(self, scope: dict, lang: str, path: str, dims: bytes) -> None:
         scope = dict(scope, method="GET", path=path, raw_path=path.encode(), headers=[],
@@ -202,13 +210,11 @@ class WsisMiddleware:
             return None
 
         async with self.rendering:
-            try:
-                await self.app(scope, receive, discard)
-            except Exception:  # a failed warm-up costs nothing but the warmth: the next request says what is wrong
-                log.warning("warming %s for new selections failed", path, exc_info=True)
+            await self.app(scope, receive, discard)
 
-    async def _render(self, scope, receive, send, key, headers, extra) -> None:
-        """Answer through the app; a cacheable 200 is kept (with its gzip copy) and sent like a hit."""
+    async def _render(self, scope, receive, send, key, headers, extra) -> int:
+        """Answer through the app; a cacheable 200 is kept (with its gzip copy) and sent like a hit. Returns
+        the status sent."""
         captured: dict = {"status": 0, "headers": [], "body": [], "start": None}
         # a cacheable GET is held back until its body is complete, stored once (identity and gzip), and sent
         # like a cache hit: so GZipMiddleware does not compress it a second time
@@ -239,6 +245,7 @@ class WsisMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_wrapper)
+        return captured["status"]
 
     def _registry_marker(self, path: str) -> int | None:
         """Pages that list registry entries are cached per registry state too, so an approval shows at once."""
