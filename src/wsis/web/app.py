@@ -9,11 +9,13 @@ cache keyed by release id, language and URL — a release is immutable, so a key
 from __future__ import annotations
 
 import asyncio
+import gc
 import contextlib
 import gzip
 import hashlib
 import logging
 import threading
+import time
 from collections import OrderedDict
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -49,6 +51,7 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
+IDLE_BEFORE_WARMING = 0.25  # seconds without a request before a worker warms selections in the background
 LIVE_RENDERS = 3  # cacheable answers rendered at once per worker (the rest wait their turn)
 GZIP_MIN = 512  # bodies this small go uncompressed (as GZipMiddleware does)
 UNCACHED_PREFIXES = ("/registry", "/api/v1/registry", "/static", "/healthz")
@@ -79,12 +82,22 @@ class WsisMiddleware:
         # live renders of cacheable answers run a few at a time, first come first served: a burst of new URLs
         # then gets its first answers after one render each, not all of them after the whole burst
         self.rendering = asyncio.Semaphore(LIVE_RENDERS)
+        self.active = 0  # requests being answered now
+        self.last_done = 0.0  # when the last one ended (time.monotonic)
         self.warmed: set[tuple] = set()   # (release, language, indicator, breakdown) made ready by _prewarm
         self.tasks: set[asyncio.Task] = set()
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        self.active += 1
+        try:
+            await self._handle(scope, receive, send)
+        finally:
+            self.active -= 1
+            self.last_done = time.monotonic()
+
+    async def _handle(self, scope, receive, send):
         path = scope["path"]
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
         parts = path.split("/", 2)
@@ -209,6 +222,10 @@ class WsisMiddleware:
         async def discard(_message):
             return None
 
+        # background work yields to requests: it starts once the worker has had nothing to answer for a
+        # moment (a user looks at the page for longer than that before choosing other areas)
+        while self.active or time.monotonic() - self.last_done < IDLE_BEFORE_WARMING:
+            await asyncio.sleep(IDLE_BEFORE_WARMING / 2)
         async with self.rendering:
             await self.app(scope, receive, discard)
 
@@ -401,6 +418,9 @@ def warm_caches(settings: Settings, done: threading.Event | None = None) -> None
     except WsisError:  # no release yet: pages say so themselves
         pass
     finally:
+        # what start-up loaded (modules, the release's tables, the store connection) lives as long as the
+        # process: moved out of the collector's sight, a full collection no longer walks it in mid-request
+        gc.freeze()
         if done is not None:
             done.set()
 
