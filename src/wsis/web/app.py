@@ -9,8 +9,8 @@ cache keyed by release id, language and URL — a release is immutable, so a key
 from __future__ import annotations
 
 import asyncio
-import gc
 import contextlib
+import gc
 import gzip
 import hashlib
 import logging
