@@ -7,40 +7,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-_CACHE: dict[tuple, Any] = {}
-_LOCK = threading.Lock()
-_BUILDING: dict[tuple, threading.Lock] = {}  # keys being built now, each with the lock its builder holds
-MAX_ENTRIES = 4096
-
-
-def memo(key: tuple, build: Callable[[], Any]) -> Any:
-    """The cached answer for ``key`` (whose second item is the release id), built once: threads that ask for
-    a key while another builds it wait for that build instead of repeating it."""
-    with _LOCK:
-        if key in _CACHE:
-            return _CACHE[key]
-        building = _BUILDING.setdefault(key, threading.Lock())
-    with building:
-        with _LOCK:
-            if key in _CACHE:
-                return _CACHE[key]
-        try:
-            val = build()
-        except BaseException:
-            with _LOCK:
-                _BUILDING.pop(key, None)
-            raise
-        with _LOCK:
-            if len(_CACHE) > MAX_ENTRIES:
-                _CACHE.clear()
-            _CACHE[key] = val
-            _BUILDING.pop(key, None)
-    return val
-
 
 class LruMemo:
-    """A bounded cache of the ``size`` most recently used answers, each built once as ``memo`` does (for
-    answers that are too many to keep all of, like rendered page parts)."""
+    """A bounded cache of the ``size`` most recently used answers, each built once: threads that ask for a
+    key while another builds it wait for that build instead of repeating it."""
 
     def __init__(self, size: int):
         self.size = size
@@ -73,7 +43,18 @@ class LruMemo:
         return val
 
 
+MAX_ENTRIES = 4096
+_MEMO = LruMemo(MAX_ENTRIES)
+
+
+def memo(key: tuple, build: Callable[[], Any]) -> Any:
+    """The cached answer for ``key`` (whose second item is the release id), built once: threads that ask for
+    a key while another builds it wait for that build instead of repeating it. The 4,096 most recently used
+    answers are kept."""
+    return _MEMO.get(key, build)
+
+
 def cached(key: tuple) -> Any | None:
     """An answer already in the cache, or None (never builds)."""
-    with _LOCK:
-        return _CACHE.get(key)
+    with _MEMO.lock:
+        return _MEMO.items.get(key)

@@ -20,10 +20,8 @@ import hashlib
 import json
 import math
 import textwrap
-import threading
 import unicodedata
 import zlib
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from html import escape
@@ -31,6 +29,8 @@ from html import escape
 import pandas as pd
 from babel import Locale
 from babel.numbers import format_compact_decimal, format_decimal
+
+from wsis.query.memo import LruMemo
 
 # Eight colours (blue, red, olive, violet, orange, teal, brown, charcoal), each at least 3:1 against white
 # (WCAG 1.4.11). They were tuned, starting from the Okabe-Ito hues, until every pair stays at least
@@ -47,23 +47,12 @@ MAP_RAMP = ["#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b"]
 MISSING = "#e3e3e3"
 INK, GRID, ZERO = "#333", "#dedede", "#8a8a8a"
 FLUID_FONT, FIXED_FONT = 13, 11
-_CACHE: OrderedDict[str, str] = OrderedDict()
-_LOCK = threading.Lock()
-_MAX = 256
+_SVGS = LruMemo(256)  # the charts drawn most recently, by what they show
 
 
 def _cached(key_parts: tuple, build: Callable[[], str]) -> str:
     key = hashlib.sha1(json.dumps(key_parts, default=str, sort_keys=True).encode()).hexdigest()
-    with _LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    svg = build()
-    with _LOCK:
-        _CACHE[key] = svg
-        while len(_CACHE) > _MAX:
-            _CACHE.popitem(last=False)
-    return svg
+    return _SVGS.get((key,), build)
 
 
 def colour_of(code: str) -> str:
