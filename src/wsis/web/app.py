@@ -38,6 +38,7 @@ from wsis.web.baked import progress as baked_progress
 from wsis.web.baked import row_key, store_for
 from wsis.web.i18n import LANGS, pick_lang
 from wsis.web.limits import install_guards
+from wsis.web.pages.registry_part import PARTS, registry_html, splice
 
 log = logging.getLogger("wsis.web")
 STATIC = Path(__file__).parent / "static"
@@ -57,8 +58,9 @@ GZIP_MIN = 512  # bodies this small go uncompressed (as GZipMiddleware does)
 UNCACHED_PREFIXES = ("/registry", "/api/v1/registry", "/static", "/healthz")
 
 
-# Dashboard pages that show registry entries (initiatives, commitments) beside release data.
-REGISTRY_PAGES = ("/action-lines/", "/areas/", "/outcome/")
+# Dashboard pages that show registry entries (initiatives, commitments) beside release data: those with a
+# registry part of their own, and the outcome paragraphs (never baked, so they need none).
+REGISTRY_PAGES = (*PARTS, "/outcome/")
 
 
 class WsisMiddleware:
@@ -172,7 +174,6 @@ class WsisMiddleware:
     async def _splice(self, scope: dict, key: tuple, entry: tuple) -> tuple | None:
         """A baked page with its registry part rendered anew (None when the page has none to replace)."""
         from wsis.web.deps import get_ctx
-        from wsis.web.pages.registry_part import PARTS, registry_html, splice
 
         path, qs = key[2], bytes(key[3])
         if not path.startswith(tuple(PARTS)) or b"format=" in qs or entry[0] != 200:
